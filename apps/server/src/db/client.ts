@@ -1,0 +1,118 @@
+/**
+ * Database factory: the embedded PGlite (files under DATA_DIR) or PostgreSQL (DATABASE_URL),
+ * one Drizzle schema and one set of migrations for both (ARCHITECTURE.md, "database").
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/** A Drizzle database over either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle; repositories accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+/** An open database with its engine name and a close function. */
+export interface Database {
+  db: Db;
+  engine: 'pglite' | 'postgres';
+  /** Applies pending migrations (idempotent; serialized across processes on PostgreSQL). */
+  migrate(): Promise<void>;
+  /** True when the database answers and every migration on disk is applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
+
+/** Where the embedded database lives inside DATA_DIR. */
+export function pgliteDir(dataDir: string): string {
+  return path.join(dataDir, 'pglite');
+}
+
+/**
+ * Opens the database.
+ * @param opts.databaseUrl postgres:// URL; when absent, PGlite in `opts.dataDir` (or in memory when dataDir is "memory://").
+ * @param opts.poolSize PostgreSQL pool size (default 10).
+ */
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}): Promise<Database> {
+  const expected = countMigrations();
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      db,
+      engine: 'postgres',
+      async migrate() {
+        // An advisory lock keeps several servers starting at once from racing the migrator.
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock(727274)');
+          await migratePg(drizzlePg(client, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+        } finally {
+          await client.query('select pg_advisory_unlock(727274)').catch(() => undefined);
+          client.release();
+        }
+      },
+      ready: () => isReady(db, expected),
+      close: () => pool.end(),
+    };
+  }
+  let dir: string | undefined;
+  if (opts.dataDir !== 'memory://') {
+    dir = pgliteDir(opts.dataDir);
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const client = await PGlite.create({ dataDir: dir, extensions: { btree_gist } });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: 'pglite',
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
+    },
+    ready: () => isReady(db, expected),
+    close: () => client.close(),
+  };
+}
+
+function countMigrations(): number {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  return journal.entries.length;
+}
+
+async function isReady(db: Db, expected: number): Promise<boolean> {
+  try {
+    const res = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const rows = (res as unknown as { rows: Array<{ n: number }> }).rows;
+    return (rows[0]?.n ?? 0) >= expected;
+  } catch {
+    return false;
+  }
+}
+
+/** Postgres SQLSTATE of a (possibly Drizzle-wrapped) driver error, e.g. "23P01", "40P01". */
+export function sqlState(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
