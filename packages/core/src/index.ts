@@ -1,5 +1,10 @@
+/**
+ * @bookedbarber/core: the pure domain. No I/O, no env; "now" and ids come in as arguments.
+ */
 export * from './errors.ts';
 export * from './availability/types.ts';
+export { computeSlots, findSlot, bookingTiming } from './availability/slots.ts';
+export * from './time/zoned.ts';
 export * from './pricing/money.ts';
 export * from './policies/change-window.ts';
 export * from './booking/lifecycle.ts';

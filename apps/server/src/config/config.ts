@@ -75,7 +75,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const rl = e.RATE_LIMIT.toLowerCase();
-  if (!['on', 'off'].includes(rl)) throw new ConfigError(`Invalid configuration:\n  RATE_LIMIT: must be "on" or "off"`);
+  if (!['on', 'off'].includes(rl))
+    throw new ConfigError(`Invalid configuration:\n  RATE_LIMIT: must be "on" or "off"`);
   const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   return Object.freeze({
     port: e.PORT,

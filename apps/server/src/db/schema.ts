@@ -242,5 +242,9 @@ export const outbox = pgTable(
     sentAt: ts('sent_at'),
     lastError: text('last_error'),
   },
-  (t) => [index('outbox_pending').on(t.availableAt).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    index('outbox_pending')
+      .on(t.availableAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );

@@ -1,0 +1,279 @@
+/**
+ * The demo shop "Fade & Co" (Brooklyn, America/New_York): four barbers with their own hours and a
+ * day off each, eight services in three categories, and appointments over the coming weeks.
+ * Seeded when the database has no organization (SEED_DEMO=false to skip) or by `cli seed`.
+ */
+import crypto from 'node:crypto';
+import { addDays, localDateOf } from '@bookedbarber/core';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { organizations } from '../schema.ts';
+import { parseShopFile, type ShopFileInput } from '../../shops/shop-file.ts';
+import { importShop } from '../../services/shop-import.service.ts';
+import { loadCatalog } from '../../services/catalog.service.ts';
+import { findSlots, planFor } from '../../services/availability.service.ts';
+import { addHistory, insertAppointment } from '../../repositories/appointment.repository.ts';
+import { upsertClient } from '../../repositories/client.repository.ts';
+
+export const DEMO_SLUG = 'fade-and-co';
+const TZ = 'America/New_York';
+
+/** The demo shop file; time off is placed relative to `today` (a local date in New York). */
+export function demoShopFile(today: string): ShopFileInput {
+  const split = (a: string, b: string, c: string, d: string): Array<[string, string]> => [
+    [a, b],
+    [c, d],
+  ];
+  return {
+    organization: { key: 'fade-and-co', name: 'Fade & Co' },
+    locations: [
+      {
+        slug: DEMO_SLUG,
+        name: 'Fade & Co',
+        timezone: TZ,
+        currency: 'USD',
+        phone: '+1 (718) 555-0134',
+        address: '218 Bedford Ave, Brooklyn, NY 11249',
+        openingHours: {
+          mon: [['09:00', '20:00']],
+          tue: [['09:00', '20:00']],
+          wed: [['09:00', '20:00']],
+          thu: [['09:00', '21:00']],
+          fri: [['09:00', '21:00']],
+          sat: [['08:00', '18:00']],
+          sun: [['10:00', '16:00']],
+        },
+        policy: { slotIntervalMinutes: 15, leadTimeMinutes: 60, horizonDays: 60, changeWindowHours: 24 },
+        services: [
+          {
+            key: 'classic-cut',
+            name: 'Classic cut',
+            category: 'Haircuts',
+            description: 'Scissor or clipper cut, styled.',
+            durationMinutes: 30,
+            priceMinor: 3500,
+          },
+          {
+            key: 'skin-fade',
+            name: 'Skin fade',
+            category: 'Haircuts',
+            description: 'Fade down to the skin, sharp line-up.',
+            durationMinutes: 45,
+            priceMinor: 4500,
+          },
+          { key: 'buzz-cut', name: 'Buzz cut', category: 'Haircuts', durationMinutes: 20, priceMinor: 2500 },
+          {
+            key: 'kids-cut',
+            name: 'Kids cut (under 12)',
+            category: 'Haircuts',
+            durationMinutes: 30,
+            priceMinor: 2800,
+          },
+          {
+            key: 'beard-trim',
+            name: 'Beard trim',
+            category: 'Beard & shave',
+            durationMinutes: 15,
+            priceMinor: 2000,
+          },
+          {
+            key: 'hot-towel-shave',
+            name: 'Hot towel shave',
+            category: 'Beard & shave',
+            description: 'Straight razor, hot towels, balm.',
+            durationMinutes: 30,
+            priceMinor: 4000,
+            bufferAfterMinutes: 5,
+          },
+          {
+            key: 'beard-sculpt',
+            name: 'Beard sculpt & line-up',
+            category: 'Beard & shave',
+            durationMinutes: 20,
+            priceMinor: 2500,
+          },
+          {
+            key: 'wash-style',
+            name: 'Wash & style',
+            category: 'Extras',
+            durationMinutes: 15,
+            priceMinor: 1500,
+          },
+        ],
+        barbers: [
+          {
+            key: 'marcus',
+            name: 'Marcus Reed',
+            bio: 'Owner. Fades and classic cuts for 15 years.',
+            services: [
+              'classic-cut',
+              { service: 'skin-fade', durationMinutes: 50, priceMinor: 5000 },
+              'buzz-cut',
+              'beard-trim',
+              'hot-towel-shave',
+              'beard-sculpt',
+              'wash-style',
+            ],
+            weeklyHours: {
+              tue: split('09:00', '13:00', '14:00', '18:00'),
+              wed: split('09:00', '13:00', '14:00', '18:00'),
+              thu: split('11:00', '15:00', '16:00', '21:00'),
+              fri: split('11:00', '15:00', '16:00', '21:00'),
+              sat: [['08:00', '16:00']],
+            },
+          },
+          {
+            key: 'sofia',
+            name: 'Sofia Alvarez',
+            bio: 'Textured hair, kids and scissor work.',
+            services: ['classic-cut', 'skin-fade', 'kids-cut', 'wash-style', 'beard-trim'],
+            weeklyHours: {
+              mon: split('10:00', '14:00', '14:30', '19:00'),
+              tue: split('10:00', '14:00', '14:30', '19:00'),
+              thu: split('10:00', '14:00', '14:30', '19:00'),
+              fri: split('10:00', '14:00', '14:30', '19:00'),
+              sat: [['09:00', '17:00']],
+            },
+            timeOff: [{ from: addDays(today, 9), to: addDays(today, 10), reason: 'Family event' }],
+          },
+          {
+            key: 'jamal',
+            name: 'Jamal Carter',
+            bio: 'Beards, hot towel shaves and designs.',
+            services: [
+              'classic-cut',
+              'skin-fade',
+              'buzz-cut',
+              'beard-trim',
+              'hot-towel-shave',
+              'beard-sculpt',
+            ],
+            weeklyHours: {
+              mon: [['12:00', '20:00']],
+              tue: [['12:00', '20:00']],
+              thu: split('12:00', '16:00', '16:30', '21:00'),
+              fri: split('12:00', '16:00', '16:30', '21:00'),
+              sun: [['10:00', '16:00']],
+            },
+          },
+          {
+            key: 'lena',
+            name: 'Lena Kowalski',
+            bio: 'Precision cuts; early bird.',
+            services: [
+              'classic-cut',
+              'buzz-cut',
+              'kids-cut',
+              { service: 'beard-trim', priceMinor: 1800 },
+              'wash-style',
+            ],
+            weeklyHours: {
+              mon: [['09:00', '15:00']],
+              wed: [['09:00', '15:00']],
+              fri: [['09:00', '15:00']],
+              sat: [['08:00', '14:00']],
+              sun: [['10:00', '16:00']],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const DEMO_CLIENTS = [
+  ['Andre Thompson', 'andre.t@example.com', '+1 718 555 0101'],
+  ['Miguel Santos', 'miguel.santos@example.com', '+1 718 555 0102'],
+  ['Chris Walker', 'chris.w@example.com', '+1 718 555 0103'],
+  ['Devon Brooks', 'devon.brooks@example.com', '+1 718 555 0104'],
+  ['Priya Natarajan', 'priya.n@example.com', '+1 718 555 0105'],
+  ['Tom Becker', 'tom.becker@example.com', '+1 718 555 0106'],
+  ['Luis Ortega', 'luis.ortega@example.com', '+1 718 555 0107'],
+  ['Sam Okafor', 'sam.okafor@example.com', '+1 718 555 0108'],
+  ['Noah Kim', 'noah.kim@example.com', '+1 718 555 0109'],
+  ['Ethan Rossi', 'ethan.rossi@example.com', '+1 718 555 0110'],
+] as const;
+
+/** Deterministic PRNG (mulberry32) so the demo looks the same on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Imports the demo shop and books appointments over the next `days` days (about a third of each
+ * barber's time), skipping the seed when an organization exists unless `force`.
+ * @returns true when it seeded.
+ */
+export async function seedDemo(
+  db: Db,
+  now: Date,
+  opts: { force?: boolean; days?: number } = {},
+): Promise<boolean> {
+  if (!opts.force) {
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+    if ((row?.n ?? 0) > 0) return false;
+  }
+  const today = localDateOf(now.getTime(), TZ);
+  await importShop(db, parseShopFile(demoShopFile(today)));
+  const catalog = await loadCatalog(db, DEMO_SLUG);
+  const rand = prng(20261122);
+  const combos = [
+    ['classic-cut'],
+    ['skin-fade'],
+    ['classic-cut', 'beard-trim'],
+    ['buzz-cut'],
+    ['hot-towel-shave'],
+    ['skin-fade', 'beard-sculpt'],
+    ['kids-cut'],
+  ];
+  const byKey = new Map(catalog.services.map((s) => [s.key, s]));
+  for (let d = 0; d < (opts.days ?? 21); d++) {
+    const day = addDays(today, d);
+    for (const barber of catalog.barbers) {
+      for (let k = 0; k < 8; k++) {
+        const combo = combos[Math.floor(rand() * combos.length)]!.map((key) => byKey.get(key)!);
+        const plan = planFor(barber, combo);
+        if (!plan) continue;
+        const slots = await findSlots(db, catalog, combo, [barber], day, day, now);
+        if (slots.length === 0 || rand() < 0.3) continue;
+        const slot = slots[Math.floor(rand() * slots.length)]!;
+        const [name, email, phone] = DEMO_CLIENTS[Math.floor(rand() * DEMO_CLIENTS.length)]!;
+        await db.transaction(async (tx) => {
+          const clientId = await upsertClient(tx, catalog.location.organizationId, { name, email, phone });
+          const end = slot.start + plan.durationMinutes * 60_000;
+          const id = await insertAppointment(tx, {
+            locationId: catalog.location.id,
+            barberId: barber.id,
+            clientId,
+            source: rand() < 0.7 ? 'online' : 'phone',
+            status: 'confirmed',
+            startsAt: new Date(slot.start),
+            endsAt: new Date(end),
+            occupiedFrom: new Date(slot.start - plan.bufferBeforeMinutes * 60_000),
+            occupiedUntil: new Date(end + plan.bufferAfterMinutes * 60_000),
+            totalMinor: plan.totalMinor,
+            currency: catalog.location.currency,
+            notes: null,
+            manageTokenHash: crypto.createHash('sha256').update(crypto.randomBytes(32)).digest('hex'),
+            lines: plan.lines,
+          });
+          await addHistory(tx, {
+            appointmentId: id,
+            actor: 'system',
+            action: 'created',
+            toStatus: 'confirmed',
+            details: { source: 'seed' },
+          });
+        });
+      }
+    }
+  }
+  return true;
+}

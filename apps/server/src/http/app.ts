@@ -1,0 +1,120 @@
+/**
+ * Builds the Fastify application as a value (tests use `app.inject()` without a port;
+ * server.ts listens). Everything under /api/v1 is JSON; the web app is served for the rest.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import client from 'prom-client';
+import type { AppContext } from '../services/context.ts';
+import { registerProblemHandlers, sendProblem } from './problem.ts';
+import { healthRoutes } from './routes/health/health.routes.ts';
+import { locationRoutes } from './routes/locations/locations.routes.ts';
+import { manageRoutes } from './routes/manage/manage.routes.ts';
+
+/** Options for {@link buildApp}. */
+export interface BuildAppOptions {
+  ctx: AppContext;
+  /** pino logger options, or false for none. */
+  logger?: boolean | object;
+}
+
+/** Builds (but does not listen) the HTTP app. */
+export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 64 * 1024,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'BookedBarber API',
+        version: '1.0.0',
+        description: 'Book a barber online. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      tags: [
+        { name: 'public', description: 'Anyone: the booking page' },
+        { name: 'manage', description: 'The holder of a manage link' },
+        { name: 'ops', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(fastifyRateLimit, {
+    global: false,
+    max: ctx.config.rateLimit ? ctx.config.rateLimit.max : 1_000_000,
+    timeWindow: ctx.config.rateLimit ? ctx.config.rateLimit.windowMs : 60_000,
+    errorResponseBuilder: (_req, c) => {
+      const err = new Error(
+        `Too many booking attempts from your network. Try again in ${Math.ceil(c.ttl / 1000)} seconds.`,
+      ) as Error & { statusCode: number };
+      err.statusCode = 429;
+      return err;
+    },
+  });
+
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const httpDuration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(
+    async (api) => {
+      await api.register(locationRoutes, { ctx });
+      await api.register(manageRoutes, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDist = ctx.config.webDist;
+  const indexHtml = path.join(webDist, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    app.get('/assets/*', { schema: { hide: true } }, (req, reply) =>
+      reply.sendFile(`assets/${(req.params as { '*': string })['*']}`, { maxAge: '365d', immutable: true }),
+    );
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0] ?? '/';
+    if (req.method !== 'GET' || url.startsWith('/api/') || !fs.existsSync(indexHtml))
+      return sendProblem(reply, req, 'NOT_FOUND', `Nothing at ${req.method} ${url}.`);
+    // The single-page app handles /{slug} and /manage/{token}.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,175 @@
+/**
+ * Appointments, their service lines and their history.
+ */
+import { asc, eq } from 'drizzle-orm';
+import type { AppointmentStatus, ServiceLine } from '@bookedbarber/core';
+import type { DbOrTx } from '../db/client.ts';
+import { appointmentHistory, appointmentServices, appointments, barbers, clients } from '../db/schema.ts';
+
+/** An appointment with what the client-facing view needs. Instants are Dates (UTC). */
+export interface AppointmentRecord {
+  id: string;
+  locationId: string;
+  barberId: string;
+  barberName: string;
+  clientId: string;
+  clientName: string;
+  clientEmail: string | null;
+  status: AppointmentStatus;
+  source: 'online' | 'phone' | 'walk_in' | 'staff';
+  startsAt: Date;
+  endsAt: Date;
+  totalMinor: number;
+  currency: string;
+  notes: string | null;
+  lines: ServiceLine[];
+}
+
+/** Everything needed to insert an appointment. */
+export interface NewAppointment {
+  locationId: string;
+  barberId: string;
+  clientId: string;
+  source: AppointmentRecord['source'];
+  status: AppointmentStatus;
+  startsAt: Date;
+  endsAt: Date;
+  occupiedFrom: Date;
+  occupiedUntil: Date;
+  totalMinor: number;
+  currency: string;
+  notes: string | null;
+  manageTokenHash: string;
+  lines: ServiceLine[];
+}
+
+/** Inserts the appointment and its lines; the exclusion constraint may raise 23P01. Returns the id. */
+export async function insertAppointment(db: DbOrTx, a: NewAppointment): Promise<string> {
+  const { lines, ...row } = a;
+  const [created] = await db.insert(appointments).values(row).returning({ id: appointments.id });
+  const id = created!.id;
+  await db.insert(appointmentServices).values(
+    lines.map((l, position) => ({
+      appointmentId: id,
+      position,
+      serviceId: l.serviceId,
+      name: l.name,
+      durationMinutes: l.durationMinutes,
+      priceMinor: l.priceMinor,
+    })),
+  );
+  return id;
+}
+
+async function load(db: DbOrTx, where: ReturnType<typeof eq>): Promise<AppointmentRecord | undefined> {
+  const [row] = await db
+    .select({
+      a: appointments,
+      barberName: barbers.name,
+      clientName: clients.name,
+      clientEmail: clients.email,
+    })
+    .from(appointments)
+    .innerJoin(barbers, eq(barbers.id, appointments.barberId))
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .where(where)
+    .limit(1);
+  if (!row) return undefined;
+  const lines = await db
+    .select()
+    .from(appointmentServices)
+    .where(eq(appointmentServices.appointmentId, row.a.id))
+    .orderBy(asc(appointmentServices.position));
+  const a = row.a;
+  return {
+    id: a.id,
+    locationId: a.locationId,
+    barberId: a.barberId,
+    barberName: row.barberName,
+    clientId: a.clientId,
+    clientName: row.clientName,
+    clientEmail: row.clientEmail,
+    status: a.status,
+    source: a.source,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt,
+    totalMinor: a.totalMinor,
+    currency: a.currency,
+    notes: a.notes,
+    lines: lines.map((l) => ({
+      serviceId: l.serviceId,
+      name: l.name,
+      durationMinutes: l.durationMinutes,
+      priceMinor: l.priceMinor,
+    })),
+  };
+}
+
+/** The appointment with this id, or undefined. */
+export function findAppointmentById(db: DbOrTx, id: string): Promise<AppointmentRecord | undefined> {
+  return load(db, eq(appointments.id, id));
+}
+
+/** The appointment whose manage token hashes to `tokenHash`, or undefined. */
+export function findAppointmentByTokenHash(
+  db: DbOrTx,
+  tokenHash: string,
+): Promise<AppointmentRecord | undefined> {
+  return load(db, eq(appointments.manageTokenHash, tokenHash));
+}
+
+/** Sets the status (no rule check: the service decides). */
+export async function setStatus(db: DbOrTx, id: string, status: AppointmentStatus): Promise<void> {
+  await db.update(appointments).set({ status, updatedAt: new Date() }).where(eq(appointments.id, id));
+}
+
+/** Moves the appointment; the exclusion constraint may raise 23P01. */
+export async function setTimes(
+  db: DbOrTx,
+  id: string,
+  t: { barberId: string; startsAt: Date; endsAt: Date; occupiedFrom: Date; occupiedUntil: Date },
+): Promise<void> {
+  await db
+    .update(appointments)
+    .set({ ...t, updatedAt: new Date() })
+    .where(eq(appointments.id, id));
+}
+
+/** Appends one history entry. */
+export async function addHistory(
+  db: DbOrTx,
+  entry: {
+    appointmentId: string;
+    actor: string;
+    action: 'created' | 'rescheduled' | 'cancelled' | 'status_changed';
+    fromStatus?: string | null;
+    toStatus?: string | null;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await db.insert(appointmentHistory).values({
+    appointmentId: entry.appointmentId,
+    actor: entry.actor,
+    action: entry.action,
+    fromStatus: entry.fromStatus ?? null,
+    toStatus: entry.toStatus ?? null,
+    details: entry.details ?? {},
+  });
+}
+
+/** The history of an appointment, oldest first. */
+export async function listHistory(db: DbOrTx, appointmentId: string) {
+  const rows = await db
+    .select()
+    .from(appointmentHistory)
+    .where(eq(appointmentHistory.appointmentId, appointmentId))
+    .orderBy(asc(appointmentHistory.id));
+  return rows.map((r) => ({
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    details: r.details,
+  }));
+}

@@ -1,0 +1,59 @@
+/**
+ * Wires the running product: database (migrated), mailer, outbox worker and the app context.
+ * server.ts and the tests both start from here.
+ */
+import type { Config } from './config/config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { createMailer, type Mailer } from './jobs/mailer.ts';
+import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.job.ts';
+import type { AppContext } from './services/context.ts';
+
+/** A started runtime: close() stops the worker and the database. */
+export interface Runtime {
+  ctx: AppContext;
+  database: Database;
+  outbox: OutboxWorker;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens and migrates the database and starts the outbox worker.
+ * @param opts.now injectable clock (tests); defaults to the real one.
+ * @param opts.database an already-open database to use instead of opening one.
+ * @param opts.outboxIntervalMs polling interval of the outbox worker (0 = only on commit / drain).
+ */
+export async function startRuntime(
+  config: Readonly<Config>,
+  opts: {
+    now?: () => Date;
+    database?: Database;
+    outboxIntervalMs?: number;
+    log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+  } = {},
+): Promise<Runtime> {
+  const log = opts.log ?? { info: () => undefined, warn: () => undefined };
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  await database.migrate();
+  const now = opts.now ?? (() => new Date());
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    dataDir: config.dataDir,
+    from: config.mailFrom,
+    log: (msg, extra) => log.info(extra ?? {}, msg),
+  });
+  const outbox = startOutboxWorker({ db: database.db, mailer, now, intervalMs: opts.outboxIntervalMs, log });
+  const ctx: AppContext = { database, config, now, outboxWritten: () => outbox.wake() };
+  return {
+    ctx,
+    database,
+    outbox,
+    mailer,
+    async close() {
+      await outbox.stop();
+      mailer.close();
+      if (!opts.database) await database.close();
+    },
+  };
+}

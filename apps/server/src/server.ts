@@ -1,0 +1,71 @@
+/**
+ * Starts BookedBarber: reads config, migrates, seeds the demo shop on an empty database, listens,
+ * prints where to open it, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { ConfigError, loadConfig } from './config/config.ts';
+import { DEMO_SLUG, seedDemo } from './db/seed/demo-shop.ts';
+import { buildApp } from './http/app.ts';
+import { startRuntime } from './runtime.ts';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const pretty = process.stdout.isTTY && config.logLevel !== 'silent';
+  const app = await (async () => {
+    const runtime = await startRuntime(config, {
+      log: {
+        info: (obj, msg) =>
+          config.logLevel !== 'silent' && console.log(msg, Object.keys(obj).length ? obj : ''),
+        warn: (obj, msg) => console.warn(msg, obj),
+      },
+    });
+    if (config.seedDemo && (await seedDemo(runtime.database.db, new Date())))
+      console.log(`Seeded the demo shop "${DEMO_SLUG}".`);
+    const app = await buildApp({ ctx: runtime.ctx, logger: { level: config.logLevel } });
+    app.addHook('onClose', async () => runtime.close());
+    return app;
+  })();
+  await app.listen({ port: config.port, host: config.host });
+  const engine = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  const lines = [
+    '',
+    `BookedBarber is running (${engine}), ready in ${Math.round(performance.now() - started)} ms.`,
+    `  Booking page:  ${config.publicUrl}/${DEMO_SLUG}`,
+    `  API docs:      ${config.publicUrl}/docs`,
+    `  Health:        ${config.publicUrl}/ready`,
+    config.smtpUrl
+      ? '  Email:         via SMTP'
+      : `  Email:         written to ${config.dataDir}/outbox/*.eml`,
+    '',
+  ];
+  console.log(pretty ? `\x1b[1m${lines.join('\n')}\x1b[0m` : lines.join('\n'));
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal} received, shutting down…`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('BookedBarber failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

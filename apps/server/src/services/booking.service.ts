@@ -1,0 +1,531 @@
+/**
+ * Booking use cases: create an appointment online, and the client's manage actions
+ * (view, cancel, reschedule). Each write is one transaction: overlap check, insert/update
+ * (the exclusion constraint is the backstop), history, outbox message, idempotency record.
+ */
+import crypto from 'node:crypto';
+import {
+  AppError,
+  addDays,
+  canClientChange,
+  canReschedule,
+  localDateOf,
+  localMinutesOf,
+  parseInstant,
+  toOffsetIso,
+  validationError,
+  type Slot,
+} from '@bookedbarber/core';
+import { sqlState, type Tx } from '../db/client.ts';
+import {
+  addHistory,
+  findAppointmentById,
+  findAppointmentByTokenHash,
+  insertAppointment,
+  listHistory,
+  setStatus,
+  setTimes,
+  type AppointmentRecord,
+} from '../repositories/appointment.repository.ts';
+import { upsertClient } from '../repositories/client.repository.ts';
+import { findStoredResponse, storeResponse } from '../repositories/idempotency.repository.ts';
+import { findLocationById } from '../repositories/location.repository.ts';
+import { enqueueEmail } from '../repositories/outbox.repository.ts';
+import { hasOverlap } from '../repositories/schedule.repository.ts';
+import {
+  findSlots,
+  planFor,
+  resolveBarbers,
+  resolveServices,
+  type LocationCatalog,
+} from './availability.service.ts';
+import { loadCatalog, loadCatalogById } from './catalog.service.ts';
+import type { AppContext } from './context.ts';
+import { toView, type AppointmentView } from './appointment-view.ts';
+import { appointmentIcs, renderEmail } from './messages.ts';
+
+const MINUTE = 60_000;
+
+/** Raised inside a transaction when every candidate barber was taken meanwhile; turned into SLOT_UNAVAILABLE outside it. */
+class SlotTaken extends Error {}
+
+/** The body of POST /locations/{slug}/appointments, already shape-validated at the edge. */
+export interface CreateAppointmentInput {
+  services: string[];
+  barberId: string;
+  start: string;
+  client: { name: string; email: string; phone: string };
+  notes?: string | null | undefined;
+}
+
+/** A new manage token: 256 random bits, base64url. */
+export function newManageToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+/** SHA-256 hex of a manage token: what the database stores. */
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+function requestHash(body: unknown): string {
+  return crypto.createHash('sha256').update(stableJson(body)).digest('hex');
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/**
+ * Runs `fn` in a transaction, retrying up to 3 more times on deadlock (40P01) or serialization
+ * failure (40001) with a short random back-off (ARCHITECTURE.md, "Double booking").
+ */
+async function inTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.database.db.transaction(fn);
+    } catch (err) {
+      const state = sqlState(err);
+      if (attempt < 3 && (state === '40P01' || state === '40001')) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * Checks that `startMs` can be offered at all, independent of who is busy.
+ * @throws AppError OUTSIDE_BOOKING_WINDOW (past, inside the lead time, beyond the horizon, off the grid).
+ */
+function checkBookingWindow(catalog: LocationCatalog, startMs: number, now: Date): void {
+  const { timezone, policy, phone } = catalog.location;
+  if (startMs <= now.getTime())
+    throw new AppError('OUTSIDE_BOOKING_WINDOW', 'That time is in the past.', { reason: 'past' });
+  if (startMs < now.getTime() + policy.leadTimeMinutes * MINUTE)
+    throw new AppError(
+      'OUTSIDE_BOOKING_WINDOW',
+      `The shop needs at least ${policy.leadTimeMinutes} minutes' notice for online bookings; call ${phone} for anything sooner.`,
+      { reason: 'lead_time' },
+    );
+  const lastDay = addDays(localDateOf(now.getTime(), timezone), policy.horizonDays);
+  if (localDateOf(startMs, timezone) > lastDay)
+    throw new AppError(
+      'OUTSIDE_BOOKING_WINDOW',
+      `Bookings open at most ${policy.horizonDays} days ahead (until ${lastDay}).`,
+      { reason: 'horizon' },
+    );
+  if (startMs % MINUTE !== 0 || localMinutesOf(startMs, timezone) % policy.slotIntervalMinutes !== 0)
+    throw new AppError(
+      'OUTSIDE_BOOKING_WINDOW',
+      `Appointments start every ${policy.slotIntervalMinutes} minutes; pick one of the offered times.`,
+      { reason: 'off_grid' },
+    );
+}
+
+/** Up to 6 free slots nearest to `startMs` within a week around it, as API slots. */
+async function nearestAlternatives(
+  ctx: AppContext,
+  catalog: LocationCatalog,
+  services: ReturnType<typeof resolveServices>,
+  barbers: ReturnType<typeof resolveBarbers>,
+  startMs: number,
+  excludeAppointmentId?: string,
+) {
+  const tz = catalog.location.timezone;
+  const day = localDateOf(startMs, tz);
+  const today = localDateOf(ctx.now().getTime(), tz);
+  const from = addDays(day, -3) < today ? today : addDays(day, -3);
+  const slots = await findSlots(
+    ctx.database.db,
+    catalog,
+    services,
+    barbers,
+    from,
+    addDays(day, 7),
+    ctx.now(),
+    {
+      excludeAppointmentId,
+    },
+  );
+  return slots
+    .filter((s) => s.start !== startMs)
+    .sort((a, b) => Math.abs(a.start - startMs) - Math.abs(b.start - startMs))
+    .slice(0, 6)
+    .sort((a, b) => a.start - b.start)
+    .map((s) => slotToApi(s, tz));
+}
+
+/** A core slot as the API speaks it. */
+export function slotToApi(s: Slot, tz: string) {
+  return { start: toOffsetIso(s.start, tz), end: toOffsetIso(s.end, tz), barberIds: s.barberIds };
+}
+
+function parseStart(start: string, field: string): number {
+  const ms = parseInstant(start);
+  if (ms === null)
+    throw validationError([
+      { field, message: 'Must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:30:00-05:00.' },
+    ]);
+  return ms;
+}
+
+/**
+ * Finds the slot at `startMs` for these barbers, or throws SLOT_UNAVAILABLE with nearby alternatives.
+ */
+async function requireSlot(
+  ctx: AppContext,
+  catalog: LocationCatalog,
+  services: ReturnType<typeof resolveServices>,
+  barbers: ReturnType<typeof resolveBarbers>,
+  startMs: number,
+  excludeAppointmentId?: string,
+): Promise<Slot> {
+  const day = localDateOf(startMs, catalog.location.timezone);
+  const slots = await findSlots(ctx.database.db, catalog, services, barbers, day, day, ctx.now(), {
+    excludeAppointmentId,
+  });
+  const slot = slots.find((s) => s.start === startMs);
+  if (slot) return slot;
+  throw await slotUnavailable(ctx, catalog, services, barbers, startMs, excludeAppointmentId);
+}
+
+async function slotUnavailable(
+  ctx: AppContext,
+  catalog: LocationCatalog,
+  services: ReturnType<typeof resolveServices>,
+  barbers: ReturnType<typeof resolveBarbers>,
+  startMs: number,
+  excludeAppointmentId?: string,
+): Promise<AppError> {
+  const alternatives = await nearestAlternatives(
+    ctx,
+    catalog,
+    services,
+    barbers,
+    startMs,
+    excludeAppointmentId,
+  );
+  return new AppError(
+    'SLOT_UNAVAILABLE',
+    alternatives.length > 0
+      ? 'That time is no longer free. Here are the nearest free times.'
+      : 'That time is no longer free, and nothing is free in the week around it.',
+    { alternatives },
+  );
+}
+
+/** Barber ids to try for a slot, least-loaded first is not known here, so rotate to spread concurrent bookings. */
+function candidateOrder(ids: string[]): string[] {
+  if (ids.length < 2) return ids;
+  const k = crypto.randomInt(ids.length);
+  return [...ids.slice(k), ...ids.slice(0, k)];
+}
+
+/**
+ * Books an appointment online (docs/api.md, POST /locations/{slug}/appointments).
+ * @param idempotencyKey optional; a replay answers the stored response.
+ * @returns HTTP status and body (201 and the view with manageUrl).
+ * @throws AppError NOT_FOUND, VALIDATION_FAILED, OUTSIDE_BOOKING_WINDOW, SLOT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED.
+ */
+export async function createAppointment(
+  ctx: AppContext,
+  slug: string,
+  input: CreateAppointmentInput,
+  idempotencyKey?: string,
+): Promise<{ status: number; body: AppointmentView }> {
+  const db = ctx.database.db;
+  const scope = `create-appointment:${slug}`;
+  const reqHash = requestHash(input);
+  if (idempotencyKey) {
+    const stored = await findStoredResponse(db, scope, idempotencyKey);
+    if (stored) return replay(stored, reqHash);
+  }
+  const catalog = await loadCatalog(db, slug);
+  const services = resolveServices(catalog, input.services, 'services');
+  const barbers = resolveBarbers(catalog, input.barberId, 'barberId');
+  const startMs = parseStart(input.start, 'start');
+  if (input.barberId !== 'any' && planFor(barbers[0]!, services) === null)
+    throw validationError([
+      { field: 'services', message: `${barbers[0]!.name} does not offer every chosen service.` },
+    ]);
+  checkBookingWindow(catalog, startMs, ctx.now());
+  const slot = await requireSlot(ctx, catalog, services, barbers, startMs);
+
+  const token = newManageToken();
+  const { location } = catalog;
+  let result: { status: number; body: AppointmentView } | undefined;
+  try {
+    result = await inTransaction(ctx, async (tx) => {
+      const clientId = await upsertClient(tx, location.organizationId, input.client);
+      const appointmentId = await insertIntoFirstFree(
+        tx,
+        catalog,
+        services,
+        candidateOrder(slot.barberIds),
+        startMs,
+        {
+          clientId,
+          notes: input.notes ?? null,
+          tokenHash: hashToken(token),
+        },
+      );
+      if (!appointmentId) throw new SlotTaken();
+      await addHistory(tx, {
+        appointmentId,
+        actor: 'client',
+        action: 'created',
+        toStatus: 'confirmed',
+        details: { source: 'online' },
+      });
+      const record = (await findAppointmentById(tx, appointmentId))!;
+      const view = toView(record, location, token, ctx.config.publicUrl, ctx.now());
+      await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0));
+      const out = { status: 201, body: view };
+      if (idempotencyKey)
+        await storeResponse(tx, scope, idempotencyKey, { requestHash: reqHash, status: 201, body: view });
+      return out;
+    });
+  } catch (err) {
+    if (err instanceof SlotTaken) throw await slotUnavailable(ctx, catalog, services, barbers, startMs);
+    // Another request with the same key committed first: answer as it did.
+    if (idempotencyKey && sqlState(err) === '23505') {
+      const stored = await findStoredResponse(db, scope, idempotencyKey);
+      if (stored) return replay(stored, reqHash);
+    }
+    throw err;
+  }
+  ctx.outboxWritten();
+  return result;
+}
+
+function replay(stored: { requestHash: string; status: number; body: unknown }, reqHash: string) {
+  if (stored.requestHash !== reqHash)
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request; use a new key for a new booking.',
+    );
+  return { status: stored.status, body: stored.body as AppointmentView };
+}
+
+/**
+ * Tries each barber in turn inside a savepoint: overlap check, then insert (the exclusion
+ * constraint catches a concurrent winner as 23P01). Returns the new id, or null if all are taken.
+ */
+async function insertIntoFirstFree(
+  tx: Tx,
+  catalog: LocationCatalog,
+  services: ReturnType<typeof resolveServices>,
+  barberIds: string[],
+  startMs: number,
+  a: { clientId: string; notes: string | null; tokenHash: string },
+): Promise<string | null> {
+  for (const barberId of barberIds) {
+    const barber = catalog.barbers.find((b) => b.id === barberId)!;
+    const plan = planFor(barber, services)!;
+    const times = timesOf(startMs, plan);
+    if (await hasOverlap(tx, barberId, times.occupiedFrom, times.occupiedUntil)) continue;
+    try {
+      return await tx.transaction((sp) =>
+        insertAppointment(sp, {
+          locationId: catalog.location.id,
+          barberId,
+          clientId: a.clientId,
+          source: 'online',
+          status: 'confirmed',
+          ...times,
+          totalMinor: plan.totalMinor,
+          currency: catalog.location.currency,
+          notes: a.notes,
+          manageTokenHash: a.tokenHash,
+          lines: plan.lines,
+        }),
+      );
+    } catch (err) {
+      if (sqlState(err) === '23P01') continue;
+      throw err;
+    }
+  }
+  return null;
+}
+
+function timesOf(startMs: number, plan: NonNullable<ReturnType<typeof planFor>>) {
+  const endMs = startMs + plan.durationMinutes * MINUTE;
+  return {
+    startsAt: new Date(startMs),
+    endsAt: new Date(endMs),
+    occupiedFrom: new Date(startMs - plan.bufferBeforeMinutes * MINUTE),
+    occupiedUntil: new Date(endMs + plan.bufferAfterMinutes * MINUTE),
+  };
+}
+
+async function loadByToken(
+  ctx: AppContext,
+  token: string,
+): Promise<{ record: AppointmentRecord; catalog: LocationCatalog }> {
+  const record = await findAppointmentByTokenHash(ctx.database.db, hashToken(token));
+  if (!record)
+    throw new AppError('NOT_FOUND', 'This link is not valid. Check the link in your confirmation email.');
+  const catalog = await loadCatalogById(ctx.database.db, record.locationId);
+  return { record, catalog };
+}
+
+/** The appointment behind a manage token. @throws AppError NOT_FOUND. */
+export async function getByToken(ctx: AppContext, token: string): Promise<AppointmentView> {
+  const record = await findAppointmentByTokenHash(ctx.database.db, hashToken(token));
+  if (!record)
+    throw new AppError('NOT_FOUND', 'This link is not valid. Check the link in your confirmation email.');
+  const location = (await findLocationById(ctx.database.db, record.locationId))!;
+  return toView(record, location, token, ctx.config.publicUrl, ctx.now());
+}
+
+/** The iCalendar file for the appointment behind a manage token. */
+export async function calendarByToken(ctx: AppContext, token: string): Promise<string> {
+  const view = await getByToken(ctx, token);
+  const history = await listHistory(ctx.database.db, view.id);
+  return appointmentIcs(view, history.length - 1);
+}
+
+function requireChangeAllowed(record: AppointmentRecord, catalog: LocationCatalog, now: Date): void {
+  const { policy, phone } = catalog.location;
+  if (!canClientChange(record.startsAt.getTime(), policy.changeWindowHours, now.getTime()))
+    throw new AppError(
+      'CHANGE_WINDOW_PASSED',
+      `Online changes close ${policy.changeWindowHours} hours before the appointment. Please call the shop at ${phone}.`,
+      { phone },
+    );
+}
+
+/**
+ * The client cancels. @throws AppError NOT_FOUND, INVALID_STATE (already cancelled or done), CHANGE_WINDOW_PASSED.
+ */
+export async function cancelByToken(ctx: AppContext, token: string): Promise<AppointmentView> {
+  const { record, catalog } = await loadByToken(ctx, token);
+  if (record.status !== 'confirmed' && record.status !== 'pending')
+    throw new AppError('INVALID_STATE', `This appointment is already ${record.status.replace('_', ' ')}.`);
+  requireChangeAllowed(record, catalog, ctx.now());
+  const view = await inTransaction(ctx, async (tx) => {
+    await setStatus(tx, record.id, 'cancelled');
+    await addHistory(tx, {
+      appointmentId: record.id,
+      actor: 'client',
+      action: 'cancelled',
+      fromStatus: record.status,
+      toStatus: 'cancelled',
+    });
+    const updated = (await findAppointmentById(tx, record.id))!;
+    const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
+    const changes = (await listHistory(tx, record.id)).length - 1;
+    if (updated.clientEmail)
+      await enqueueEmail(tx, renderEmail('cancellation', v, updated.clientEmail, changes));
+    return v;
+  });
+  ctx.outboxWritten();
+  return view;
+}
+
+/**
+ * The client moves the appointment to `start` (optionally with another barber).
+ * @throws AppError NOT_FOUND, VALIDATION_FAILED, INVALID_STATE, CHANGE_WINDOW_PASSED,
+ *   OUTSIDE_BOOKING_WINDOW, SLOT_UNAVAILABLE.
+ */
+export async function rescheduleByToken(
+  ctx: AppContext,
+  token: string,
+  input: { start: string; barberId?: string | undefined },
+): Promise<AppointmentView> {
+  const { record, catalog } = await loadByToken(ctx, token);
+  if (!canReschedule(record.status))
+    throw new AppError(
+      'INVALID_STATE',
+      `This appointment is ${record.status.replace('_', ' ')} and cannot be moved.`,
+    );
+  requireChangeAllowed(record, catalog, ctx.now());
+  const startMs = parseStart(input.start, 'start');
+  const services = resolveServices(
+    catalog,
+    record.lines.map((l) => l.serviceId),
+    'services',
+    false,
+  );
+  const barbers = resolveBarbers(catalog, input.barberId ?? record.barberId, 'barberId');
+  checkBookingWindow(catalog, startMs, ctx.now());
+  const slot = await requireSlot(ctx, catalog, services, barbers, startMs, record.id);
+  const barberIds = slot.barberIds.includes(record.barberId)
+    ? [record.barberId]
+    : candidateOrder(slot.barberIds);
+
+  const view = await inTransaction(ctx, async (tx) => {
+    let moved: string | null = null;
+    for (const barberId of barberIds) {
+      const barber = catalog.barbers.find((b) => b.id === barberId)!;
+      const plan = planFor(barber, services)!;
+      const times = timesOf(startMs, plan);
+      if (await hasOverlap(tx, barberId, times.occupiedFrom, times.occupiedUntil, record.id)) continue;
+      try {
+        await tx.transaction((sp) => setTimes(sp, record.id, { barberId, ...times }));
+        moved = barberId;
+        break;
+      } catch (err) {
+        if (sqlState(err) === '23P01') continue;
+        throw err;
+      }
+    }
+    if (!moved) throw new SlotTaken();
+    await addHistory(tx, {
+      appointmentId: record.id,
+      actor: 'client',
+      action: 'rescheduled',
+      details: {
+        fromStart: record.startsAt.toISOString(),
+        toStart: new Date(startMs).toISOString(),
+        fromBarberId: record.barberId,
+        toBarberId: moved,
+      },
+    });
+    const updated = (await findAppointmentById(tx, record.id))!;
+    const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
+    const changes = (await listHistory(tx, record.id)).length - 1;
+    if (updated.clientEmail)
+      await enqueueEmail(tx, renderEmail('reschedule', v, updated.clientEmail, changes));
+    return v;
+  }).catch(async (err: unknown) => {
+    // Alternatives are looked up after the transaction: PGlite runs one transaction at a time.
+    if (err instanceof SlotTaken)
+      throw await slotUnavailable(ctx, catalog, services, barbers, startMs, record.id);
+    throw err;
+  });
+  ctx.outboxWritten();
+  return view;
+}
+
+/** Availability for rescheduling the appointment behind a token (its own time counts as free). */
+export async function availabilityByToken(
+  ctx: AppContext,
+  token: string,
+  q: { from: string; to: string; barber?: string | undefined },
+) {
+  const { record, catalog } = await loadByToken(ctx, token);
+  const services = resolveServices(
+    catalog,
+    record.lines.map((l) => l.serviceId),
+    'services',
+    false,
+  );
+  const barbers = resolveBarbers(catalog, q.barber ?? record.barberId, 'barber');
+  const slots = await findSlots(ctx.database.db, catalog, services, barbers, q.from, q.to, ctx.now(), {
+    excludeAppointmentId: record.id,
+  });
+  return {
+    timezone: catalog.location.timezone,
+    slots: slots.map((s) => slotToApi(s, catalog.location.timezone)),
+  };
+}

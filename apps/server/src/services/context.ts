@@ -1,0 +1,15 @@
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/client.ts';
+
+/**
+ * What every use case gets: the database, the configuration, the clock and a way to wake the
+ * outbox job after a commit. The clock is injectable so tests can travel in time.
+ */
+export interface AppContext {
+  database: Database;
+  config: Readonly<Config>;
+  /** The current instant. */
+  now: () => Date;
+  /** Called after a transaction that wrote to the outbox has committed. */
+  outboxWritten: () => void;
+}
