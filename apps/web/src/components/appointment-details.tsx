@@ -15,6 +15,10 @@ export function AppointmentDetails({ appointment: a }: { appointment: Appointmen
         </dd>
       </div>
       <div>
+        <dt>Name</dt>
+        <dd>{a.client.name}</dd>
+      </div>
+      <div>
         <dt>Barber</dt>
         <dd>{a.barber.name}</dd>
       </div>
@@ -31,6 +35,12 @@ export function AppointmentDetails({ appointment: a }: { appointment: Appointmen
           </ul>
         </dd>
       </div>
+      {a.notes ? (
+        <div>
+          <dt>Notes</dt>
+          <dd className="pre-wrap">{a.notes}</dd>
+        </div>
+      ) : null}
       <div>
         <dt>Total</dt>
         <dd className="strong">{formatMoney(a.totalMinor, a.currency)}</dd>
