@@ -4,19 +4,22 @@
  * Seeded when the database has no organization (SEED_DEMO=false to skip) or by `cli seed`.
  */
 import crypto from 'node:crypto';
-import { addDays, localDateOf } from '@bookedbarber/core';
+import { addDays, computeSlots, localDateOf, type Interval } from '@bookedbarber/core';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { organizations } from '../schema.ts';
 import { parseShopFile, type ShopFileInput } from '../../shops/shop-file.ts';
 import { importShop } from '../../services/shop-import.service.ts';
 import { loadCatalog } from '../../services/catalog.service.ts';
-import { findSlots, planFor } from '../../services/availability.service.ts';
+import { planFor } from '../../services/availability.service.ts';
+import { loadBusy } from '../../repositories/schedule.repository.ts';
 import { addHistory, insertAppointment } from '../../repositories/appointment.repository.ts';
 import { upsertClient } from '../../repositories/client.repository.ts';
 
 export const DEMO_SLUG = 'fade-and-co';
 const TZ = 'America/New_York';
+const MINUTE = 60_000;
+const DAY_MS = 86_400_000;
 
 /** The demo shop file; time off is placed relative to `today` (a local date in New York). */
 export function demoShopFile(today: string): ShopFileInput {
@@ -223,6 +226,7 @@ export async function seedDemo(
   const today = localDateOf(now.getTime(), TZ);
   await importShop(db, parseShopFile(demoShopFile(today)));
   const catalog = await loadCatalog(db, DEMO_SLUG);
+  const { location } = catalog;
   const rand = prng(20261122);
   const combos = [
     ['classic-cut'],
@@ -234,46 +238,96 @@ export async function seedDemo(
     ['kids-cut'],
   ];
   const byKey = new Map(catalog.services.map((s) => [s.key, s]));
-  for (let d = 0; d < (opts.days ?? 21); d++) {
-    const day = addDays(today, d);
-    for (const barber of catalog.barbers) {
+  const days = opts.days ?? 21;
+  const lastDay = addDays(today, days - 1);
+  const busy = await loadBusy(
+    db,
+    catalog.barbers.map((b) => b.id),
+    new Date(now.getTime() - 2 * DAY_MS),
+    new Date(now.getTime() + (days + 2) * DAY_MS),
+  );
+  // Pick times in memory with the core engine, one barber at a time, then write them in one transaction.
+  const picked: Array<{ barberId: string; start: number; plan: NonNullable<ReturnType<typeof planFor>> }> =
+    [];
+  for (const barber of catalog.barbers) {
+    const taken: Interval[] = [...(busy.get(barber.id)?.busy ?? [])];
+    for (let d = 0; d < days; d++) {
+      const day = addDays(today, d);
       for (let k = 0; k < 8; k++) {
         const combo = combos[Math.floor(rand() * combos.length)]!.map((key) => byKey.get(key)!);
         const plan = planFor(barber, combo);
-        if (!plan) continue;
-        const slots = await findSlots(db, catalog, combo, [barber], day, day, now);
-        if (slots.length === 0 || rand() < 0.3) continue;
-        const slot = slots[Math.floor(rand() * slots.length)]!;
-        const [name, email, phone] = DEMO_CLIENTS[Math.floor(rand() * DEMO_CLIENTS.length)]!;
-        await db.transaction(async (tx) => {
-          const clientId = await upsertClient(tx, catalog.location.organizationId, { name, email, phone });
-          const end = slot.start + plan.durationMinutes * 60_000;
-          const id = await insertAppointment(tx, {
-            locationId: catalog.location.id,
-            barberId: barber.id,
-            clientId,
-            source: rand() < 0.7 ? 'online' : 'phone',
-            status: 'confirmed',
-            startsAt: new Date(slot.start),
-            endsAt: new Date(end),
-            occupiedFrom: new Date(slot.start - plan.bufferBeforeMinutes * 60_000),
-            occupiedUntil: new Date(end + plan.bufferAfterMinutes * 60_000),
-            totalMinor: plan.totalMinor,
-            currency: catalog.location.currency,
-            notes: null,
-            manageTokenHash: crypto.createHash('sha256').update(crypto.randomBytes(32)).digest('hex'),
-            lines: plan.lines,
-          });
-          await addHistory(tx, {
-            appointmentId: id,
-            actor: 'system',
-            action: 'created',
-            toStatus: 'confirmed',
-            details: { source: 'seed' },
-          });
+        if (!plan || rand() < 0.3) continue;
+        const slots = computeSlots({
+          timeZone: location.timezone,
+          policy: location.policy,
+          openingHours: location.openingHours,
+          locationOverrides: location.dateOverrides,
+          barbers: [
+            {
+              id: barber.id,
+              weeklyHours: barber.weeklyHours,
+              dateOverrides: barber.dateOverrides,
+              timeOff: busy.get(barber.id)?.timeOff ?? [],
+              busy: taken,
+              services: Object.fromEntries(
+                combo.map((s) => [
+                  s.id,
+                  {
+                    durationMinutes:
+                      barber.offers.find((o) => o.serviceId === s.id)!.durationMinutes ?? s.durationMinutes,
+                    bufferBeforeMinutes: s.bufferBeforeMinutes,
+                    bufferAfterMinutes: s.bufferAfterMinutes,
+                  },
+                ]),
+              ),
+            },
+          ],
+          serviceIds: combo.map((s) => s.id),
+          from: day,
+          to: day <= lastDay ? day : lastDay,
+          now: now.getTime(),
         });
+        if (slots.length === 0) continue;
+        const start = slots[Math.floor(rand() * slots.length)]!.start;
+        taken.push({
+          start: start - plan.bufferBeforeMinutes * MINUTE,
+          end: start + (plan.durationMinutes + plan.bufferAfterMinutes) * MINUTE,
+        });
+        picked.push({ barberId: barber.id, start, plan });
       }
     }
   }
+  await db.transaction(async (tx) => {
+    const clientIds = [];
+    for (const [name, email, phone] of DEMO_CLIENTS)
+      clientIds.push(await upsertClient(tx, location.organizationId, { name, email, phone }));
+    for (const { barberId, start, plan } of picked) {
+      const end = start + plan.durationMinutes * MINUTE;
+      const id = await insertAppointment(tx, {
+        locationId: location.id,
+        barberId,
+        clientId: clientIds[Math.floor(rand() * clientIds.length)]!,
+        source: rand() < 0.7 ? 'online' : 'phone',
+        status: 'confirmed',
+        startsAt: new Date(start),
+        endsAt: new Date(end),
+        occupiedFrom: new Date(start - plan.bufferBeforeMinutes * MINUTE),
+        occupiedUntil: new Date(end + plan.bufferAfterMinutes * MINUTE),
+        totalMinor: plan.totalMinor,
+        currency: location.currency,
+        notes: null,
+        // Seeded appointments have no client link: a random hash that no token produces.
+        manageTokenHash: crypto.createHash('sha256').update(crypto.randomBytes(32)).digest('hex'),
+        lines: plan.lines,
+      });
+      await addHistory(tx, {
+        appointmentId: id,
+        actor: 'system',
+        action: 'created',
+        toStatus: 'confirmed',
+        details: { source: 'seed' },
+      });
+    }
+  });
   return true;
 }
