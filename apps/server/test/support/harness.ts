@@ -3,12 +3,13 @@
  * when TEST_DATABASE_URL is set), a controllable clock, a small fixture shop and the app.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
-import { openDatabase, type Database } from '../../src/db/client.ts';
+import { MIGRATIONS_DIR, openDatabase, type Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { importShop } from '../../src/services/shop-import.service.ts';
@@ -19,15 +20,64 @@ import { loadCatalog } from '../../src/services/catalog.service.ts';
 export const ENGINE: 'pglite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 /**
- * Opens an empty, migrated database. On PostgreSQL a new database is created from
- * TEST_DATABASE_URL's server and dropped by the returned `drop()`.
+ * A PGlite data directory with every migration applied, made once per machine and set of
+ * migrations (keyed by their content) under the OS temp folder. Creating a PGlite runs initdb
+ * (3–5 s); copying this folder and opening the copy takes under a second
+ * (ARCHITECTURE.md, "Tests, in tiers": clone a migrated template).
+ * @returns a DATA_DIR whose `pglite/` folder holds the migrated database.
  */
-export async function createTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function pgliteTemplateDir(): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(MIGRATIONS_DIR, { recursive: true, encoding: 'utf8' }).sort()) {
+    const full = path.join(MIGRATIONS_DIR, f);
+    if (fs.statSync(full).isFile()) hash.update(f).update(fs.readFileSync(full));
+  }
+  const dir = path.join(os.tmpdir(), `bb-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  if (fs.existsSync(path.join(dir, 'ready'))) return dir;
+  // Several test workers may race to build it: each builds its own copy, the first rename wins.
+  const tmp = `${dir}.${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const database = await openDatabase({ dataDir: tmp });
+  await database.migrate();
+  await database.close();
+  fs.writeFileSync(path.join(tmp, 'ready'), new Date().toISOString());
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** A fresh, migrated data directory for the CLI or a test database (a copy of the template). */
+export async function freshPgliteDataDir(): Promise<string> {
+  const template = await pgliteTemplateDir();
+  const dir = path.join(os.tmpdir(), `bb-test-db-${crypto.randomBytes(6).toString('hex')}`);
+  fs.cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Opens an empty, migrated database. On PGlite a copy of the migrated template (on disk, removed
+ * by `drop()`); on PostgreSQL a new database is created from TEST_DATABASE_URL's server and
+ * dropped by `drop()`. `url` is that database's URL (PostgreSQL only).
+ */
+export async function createTestDatabase(): Promise<{
+  database: Database;
+  drop: () => Promise<void>;
+  url?: string;
+}> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    const dataDir = await freshPgliteDataDir();
+    const database = await openDatabase({ dataDir });
     await database.migrate();
-    return { database, drop: () => database.close() };
+    return {
+      database,
+      async drop() {
+        await database.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
   }
   const name = `bb_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -40,6 +90,7 @@ export async function createTestDatabase(): Promise<{ database: Database; drop: 
   await database.migrate();
   return {
     database,
+    url: u.toString(),
     async drop() {
       await database.close();
       const a = new pg.Client({ connectionString: url });
@@ -174,6 +225,7 @@ export async function createTestApp(
       await app.close();
       await runtime.close();
       await drop();
+      if (!opts.env?.DATA_DIR) fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
   };
 }
