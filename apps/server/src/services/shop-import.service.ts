@@ -150,15 +150,13 @@ export async function importShop(db: Db, file: ShopFile): Promise<ImportSummary>
         if (offers.length > 0) await tx.insert(barberServices).values(offers);
         await tx.delete(timeOff).where(eq(timeOff.barberId, barberId));
         if (b.timeOff.length > 0)
-          await tx
-            .insert(timeOff)
-            .values(
-              b.timeOff.map((t) => ({
-                barberId,
-                reason: t.reason ?? null,
-                ...timeOffRange(t, loc.timezone),
-              })),
-            );
+          await tx.insert(timeOff).values(
+            b.timeOff.map((t) => ({
+              barberId,
+              reason: t.reason ?? null,
+              ...timeOffRange(t, loc.timezone),
+            })),
+          );
       }
       await tx
         .update(barbers)
