@@ -1,7 +1,7 @@
 /**
  * Clients belong to an organization and are matched by case-insensitive email, then by phone.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { clients } from '../db/schema.ts';
 
@@ -18,8 +18,10 @@ export function normalizePhone(phone: string): string {
 }
 
 /**
- * Finds the organization's client with this email (case-insensitive) or, failing that, this phone,
- * and refreshes their name and contact details; creates the client when there is none.
+ * Finds the organization's client with this email (case-insensitive) or, failing that, a client
+ * with this phone and no email yet (a phone or walk-in client), and refreshes their name and contact
+ * details; creates the client when there is none. A client with another email is never matched by
+ * phone: people share phones, and later messages go to the stored email.
  * @returns the client id.
  */
 export async function upsertClient(
@@ -38,13 +40,25 @@ export async function upsertClient(
     [found] = await db
       .select({ id: clients.id })
       .from(clients)
-      .where(and(eq(clients.organizationId, organizationId), eq(clients.phoneNormalized, phoneNormalized)))
+      .where(
+        and(
+          eq(clients.organizationId, organizationId),
+          eq(clients.phoneNormalized, phoneNormalized),
+          isNull(clients.emailNormalized),
+        ),
+      )
       .limit(1);
   }
   if (found) {
     await db
       .update(clients)
-      .set({ name: input.name, phone: input.phone, phoneNormalized })
+      .set({
+        name: input.name,
+        email: input.email.trim(),
+        emailNormalized,
+        phone: input.phone,
+        phoneNormalized,
+      })
       .where(eq(clients.id, found.id));
     return found.id;
   }
