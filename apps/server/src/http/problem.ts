@@ -70,7 +70,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       }));
       return sendProblem(reply, request, 'VALIDATION_FAILED', 'Some fields are invalid.', { errors });
     }
-    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError)
+    if (
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err instanceof SyntaxError
+    )
       return sendProblem(reply, request, 'VALIDATION_FAILED', 'The request body is not valid JSON.', {
         errors: [{ field: 'body', message: 'Malformed JSON' }],
       });
