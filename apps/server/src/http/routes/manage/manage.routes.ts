@@ -85,7 +85,8 @@ export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         summary: 'Cancel (refused inside the change window)',
         description: access,
         params: tokenParams,
-        body: z.object({}).loose().optional(),
+        // No body at all arrives as null: the docs allow an empty body or {}.
+        body: z.object({}).loose().nullish(),
         response: { 200: appointmentSchema, ...errors },
       },
     },
