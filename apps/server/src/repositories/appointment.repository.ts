@@ -135,6 +135,30 @@ export async function setTimes(
     .where(eq(appointments.id, id));
 }
 
+/**
+ * Replaces the service lines and the total: a move to another barber takes that barber's
+ * durations and prices, so the lines keep adding up to the booked time.
+ */
+export async function setLines(
+  db: DbOrTx,
+  id: string,
+  lines: ServiceLine[],
+  totalMinor: number,
+): Promise<void> {
+  await db.update(appointments).set({ totalMinor, updatedAt: new Date() }).where(eq(appointments.id, id));
+  await db.delete(appointmentServices).where(eq(appointmentServices.appointmentId, id));
+  await db.insert(appointmentServices).values(
+    lines.map((l, position) => ({
+      appointmentId: id,
+      position,
+      serviceId: l.serviceId,
+      name: l.name,
+      durationMinutes: l.durationMinutes,
+      priceMinor: l.priceMinor,
+    })),
+  );
+}
+
 /** Appends one history entry. */
 export async function addHistory(
   db: DbOrTx,

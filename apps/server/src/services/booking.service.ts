@@ -23,6 +23,7 @@ import {
   findAppointmentByTokenHash,
   insertAppointment,
   listHistory,
+  setLines,
   setStatus,
   setTimes,
   type AppointmentRecord,
@@ -471,7 +472,11 @@ export async function rescheduleByToken(
       const times = timesOf(startMs, plan);
       if (await hasOverlap(tx, barberId, times.occupiedFrom, times.occupiedUntil, record.id)) continue;
       try {
-        await tx.transaction((sp) => setTimes(sp, record.id, { barberId, ...times }));
+        await tx.transaction(async (sp) => {
+          await setTimes(sp, record.id, { barberId, ...times });
+          // Another barber: their durations and prices (the lines must add up to the new times).
+          if (barberId !== record.barberId) await setLines(sp, record.id, plan.lines, plan.totalMinor);
+        });
         moved = barberId;
         break;
       } catch (err) {
