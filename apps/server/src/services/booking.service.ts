@@ -259,7 +259,21 @@ export async function createAppointment(
       { field: 'services', message: `${barbers[0]!.name} does not offer every chosen service.` },
     ]);
   checkBookingWindow(catalog, startMs, ctx.now());
-  const slot = await requireSlot(ctx, catalog, services, barbers, startMs);
+  // A request with the same key that committed meanwhile (a double submit) took this very slot:
+  // answer as it did rather than "taken".
+  const concurrentReplay = async () => {
+    const stored = idempotencyKey ? await findStoredResponse(db, scope, idempotencyKey) : undefined;
+    return stored ? replay(stored, reqHash) : undefined;
+  };
+  let slot: Slot;
+  try {
+    slot = await requireSlot(ctx, catalog, services, barbers, startMs);
+  } catch (err) {
+    const replayed =
+      err instanceof AppError && err.code === 'SLOT_UNAVAILABLE' ? await concurrentReplay() : undefined;
+    if (replayed) return replayed;
+    throw err;
+  }
 
   const token = newManageToken();
   const { location } = catalog;
@@ -296,12 +310,12 @@ export async function createAppointment(
       return out;
     });
   } catch (err) {
-    if (err instanceof SlotTaken) throw await slotUnavailable(ctx, catalog, services, barbers, startMs);
     // Another request with the same key committed first: answer as it did.
-    if (idempotencyKey && sqlState(err) === '23505') {
-      const stored = await findStoredResponse(db, scope, idempotencyKey);
-      if (stored) return replay(stored, reqHash);
+    if (err instanceof SlotTaken || sqlState(err) === '23505') {
+      const replayed = await concurrentReplay();
+      if (replayed) return replayed;
     }
+    if (err instanceof SlotTaken) throw await slotUnavailable(ctx, catalog, services, barbers, startMs);
     throw err;
   }
   ctx.outboxWritten();
