@@ -25,9 +25,15 @@ export interface OutboxItem {
   attempts: number;
 }
 
-/** Adds a message to the outbox (call inside the transaction that caused it). */
-export async function enqueueEmail(db: DbOrTx, message: EmailMessage): Promise<void> {
-  await db.insert(outbox).values({ kind: 'email', payload: message as unknown as Record<string, unknown> });
+/**
+ * Adds a message to the outbox (call inside the transaction that caused it).
+ * @param now the app's clock (services pass ctx.now()): the message is due from then, since the
+ *   worker compares with that clock, not with the database's now().
+ */
+export async function enqueueEmail(db: DbOrTx, message: EmailMessage, now = new Date()): Promise<void> {
+  await db
+    .insert(outbox)
+    .values({ kind: 'email', payload: message as unknown as Record<string, unknown>, availableAt: now });
 }
 
 /** Up to `limit` messages due now, oldest first. */

@@ -303,7 +303,7 @@ export async function createAppointment(
       });
       const record = (await findAppointmentById(tx, appointmentId))!;
       const view = toView(record, location, token, ctx.config.publicUrl, ctx.now());
-      await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0));
+      await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0), ctx.now());
       const out = { status: 201, body: view };
       if (idempotencyKey)
         await storeResponse(tx, scope, idempotencyKey, { requestHash: reqHash, status: 201, body: view });
@@ -440,7 +440,7 @@ export async function cancelByToken(ctx: AppContext, token: string): Promise<App
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
     const changes = (await listHistory(tx, record.id)).length - 1;
     if (updated.clientEmail)
-      await enqueueEmail(tx, renderEmail('cancellation', v, updated.clientEmail, changes));
+      await enqueueEmail(tx, renderEmail('cancellation', v, updated.clientEmail, changes), ctx.now());
     return v;
   });
   ctx.outboxWritten();
@@ -514,7 +514,7 @@ export async function rescheduleByToken(
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
     const changes = (await listHistory(tx, record.id)).length - 1;
     if (updated.clientEmail)
-      await enqueueEmail(tx, renderEmail('reschedule', v, updated.clientEmail, changes));
+      await enqueueEmail(tx, renderEmail('reschedule', v, updated.clientEmail, changes), ctx.now());
     return v;
   }).catch(async (err: unknown) => {
     // Alternatives are looked up after the transaction: PGlite runs one transaction at a time.
