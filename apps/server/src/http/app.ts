@@ -104,7 +104,17 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
   const webDist = ctx.config.webDist;
   const indexHtml = path.join(webDist, 'index.html');
   if (fs.existsSync(indexHtml)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    const assets = path.join(webDist, 'assets') + path.sep;
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: false,
+      // The per-file routes this registers take precedence over /assets/* below: give Vite's
+      // content-hashed assets their long caching here too.
+      setHeaders: (reply, file) => {
+        if (file.startsWith(assets)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
     app.get('/assets/*', { schema: { hide: true } }, (req, reply) =>
       reply.sendFile(`assets/${(req.params as { '*': string })['*']}`, { maxAge: '365d', immutable: true }),
     );
@@ -114,7 +124,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
     if (req.method !== 'GET' || url.startsWith('/api/') || !fs.existsSync(indexHtml))
       return sendProblem(reply, req, 'NOT_FOUND', `Nothing at ${req.method} ${url}.`);
     // The single-page app handles /{slug} and /manage/{token}.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   });
   return app;
 }
