@@ -36,14 +36,17 @@ export async function enqueueEmail(db: DbOrTx, message: EmailMessage, now = new 
     .values({ kind: 'email', payload: message as unknown as Record<string, unknown>, availableAt: now });
 }
 
-/** Up to `limit` messages due now, oldest first. */
+/** Up to `limit` messages due now, oldest first (by due time, then by when they were written). */
 export async function dueMessages(db: DbOrTx, now: Date, limit: number): Promise<OutboxItem[]> {
-  return db
-    .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, attempts: outbox.attempts })
-    .from(outbox)
-    .where(and(isNull(outbox.sentAt), lte(outbox.availableAt, now), sql`${outbox.attempts} < 8`))
-    .orderBy(asc(outbox.availableAt))
-    .limit(limit);
+  return (
+    db
+      .select({ id: outbox.id, kind: outbox.kind, payload: outbox.payload, attempts: outbox.attempts })
+      .from(outbox)
+      .where(and(isNull(outbox.sentAt), lte(outbox.availableAt, now), sql`${outbox.attempts} < 8`))
+      // Messages due at the same instant go out in the order they were written.
+      .orderBy(asc(outbox.availableAt), asc(outbox.createdAt))
+      .limit(limit)
+  );
 }
 
 /**
