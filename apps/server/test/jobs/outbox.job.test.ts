@@ -46,7 +46,8 @@ describe('SMTP delivery', () => {
     );
     expect(res.statusCode, res.body).toBe(201);
     const { manageUrl, id } = res.json();
-    expect(await t.runtime.outbox.drain()).toBe(1);
+    // The commit already woke the worker; drain() waits for it (or runs it) until nothing is due.
+    await t.runtime.outbox.drain();
     expect(smtp.messages.length).toBe(1);
     const received = smtp.messages[0]!;
     expect(received.to).toEqual(['mia@example.com']);
@@ -103,6 +104,7 @@ describe('SMTP delivery', () => {
   });
 
   it('sends "Moved" and "Cancelled" messages with updated calendar files', async () => {
+    const before = smtp.messages.length;
     const res = await book(t, bookingBody(t, '2026-03-04T10:00:00-05:00', { client: someClient('moves') }));
     const token = tokenOf(res.json().manageUrl);
     const moved = await t.app.inject({
@@ -113,9 +115,11 @@ describe('SMTP delivery', () => {
     expect(moved.statusCode, moved.body).toBe(200);
     const cancelled = await t.app.inject({ method: 'POST', url: `/api/v1/manage/${token}/cancel` });
     expect(cancelled.statusCode).toBe(200);
-    const before = smtp.messages.length;
-    expect(await t.runtime.outbox.drain()).toBe(3);
-    const [booked, move, cancel] = smtp.messages.slice(before).map((m) => parseMime(m.raw));
+    await t.runtime.outbox.drain();
+    const sent = smtp.messages.slice(before).map((m) => parseMime(m.raw));
+    // Sent in the order they were written.
+    expect(sent.map((m) => m.headers.subject?.split(':')[0])).toEqual(['Booked', 'Moved', 'Cancelled']);
+    const [booked, move, cancel] = sent;
     expect(booked!.headers.subject).toMatch(/^Booked:/);
     expect(move!.headers.subject).toMatch(/^Moved: Test Cuts, now Wednesday, March 4, 2026 at 1:00/);
     const moveIcs = partOf(move!, 'text/calendar')!.body.replace(/\r?\n[ \t]/g, '');
@@ -229,7 +233,7 @@ describe('without SMTP_URL', () => {
       }),
     );
     expect(res.statusCode).toBe(201);
-    expect(await plain.runtime.outbox.drain()).toBe(1);
+    await plain.runtime.outbox.drain();
     const dir = path.join(plain.runtime.ctx.config.dataDir, 'outbox');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files.length).toBe(1);

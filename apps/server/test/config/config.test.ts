@@ -1,0 +1,141 @@
+/**
+ * Configuration from the environment (src/config/config.ts): defaults, and a ConfigError naming
+ * each invalid variable.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.ts';
+
+/** The ConfigError loadConfig throws for `env`. */
+function errorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig defaults', () => {
+  it('runs with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      dataDir: path.resolve(process.cwd(), 'data'),
+      databaseUrl: undefined,
+      smtpUrl: undefined,
+      mailFrom: 'BookedBarber <bookings@bookedbarber.local>',
+      rateLimit: { max: 10, windowMs: 60_000 },
+      seedDemo: true,
+      logLevel: 'info',
+      webDist: expect.stringMatching(/apps[\\/]web[\\/]dist$/),
+    });
+    expect(path.isAbsolute(c.webDist)).toBe(true);
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig({});
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', SMTP_URL: '' })).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      smtpUrl: undefined,
+    });
+  });
+});
+
+describe('loadConfig values', () => {
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/bookedbarber',
+      DATABASE_URL: 'postgresql://u:p@db:5432/bb',
+      SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      MAIL_FROM: 'Shop <shop@example.com>',
+      RATE_LIMIT: 'ON',
+      RATE_LIMIT_MAX: '5',
+      RATE_LIMIT_WINDOW_SECONDS: '30',
+      SEED_DEMO: 'no',
+      LOG_LEVEL: 'warn',
+      WEB_DIST: '/srv/web',
+    });
+    expect(c).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:8080',
+      dataDir: '/var/lib/bookedbarber',
+      databaseUrl: 'postgresql://u:p@db:5432/bb',
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      mailFrom: 'Shop <shop@example.com>',
+      rateLimit: { max: 5, windowMs: 30_000 },
+      seedDemo: false,
+      logLevel: 'warn',
+      webDist: '/srv/web',
+    });
+  });
+
+  it('drops trailing slashes from PUBLIC_URL', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://book.example.com/' }).publicUrl).toBe(
+      'https://book.example.com',
+    );
+  });
+
+  it('turns the rate limit off with RATE_LIMIT=off', () => {
+    expect(loadConfig({ RATE_LIMIT: 'off' }).rateLimit).toBe(false);
+  });
+
+  it('resolves DATA_DIR against INIT_CWD (where npm was run)', () => {
+    expect(loadConfig({ DATA_DIR: 'mydata', INIT_CWD: '/home/me/shop' }).dataDir).toBe(
+      '/home/me/shop/mydata',
+    );
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+  ])('SEED_DEMO=%s is %s', (v, expected) => {
+    expect(loadConfig({ SEED_DEMO: v }).seedDemo).toBe(expected);
+  });
+});
+
+describe('loadConfig errors name the variable', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://u@db/bb'],
+    ['DATABASE_URL', 'db.example.com:5432'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['PUBLIC_URL', 'not a url'],
+    ['RATE_LIMIT', 'sometimes'],
+    ['RATE_LIMIT_MAX', '0'],
+    ['RATE_LIMIT_WINDOW_SECONDS', 'soon'],
+    ['SEED_DEMO', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['MAIL_FROM', 'x'],
+  ])('%s=%s', (name, value) => {
+    const err = errorOf({ [name]: value });
+    expect(err.message).toMatch(/^Invalid configuration:/);
+    expect(err.message).toContain(`${name}:`);
+  });
+
+  it('lists every bad variable at once', () => {
+    const err = errorOf({ PORT: 'x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(err.message).toContain(`${name}:`);
+    expect(err.message).toContain('must start with postgres:// or postgresql://');
+  });
+});
