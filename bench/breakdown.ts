@@ -18,7 +18,7 @@ import { upsertClient } from '../apps/server/src/repositories/client.repository.
 import { enqueueEmail } from '../apps/server/src/repositories/outbox.repository.ts';
 import { hasOverlap, loadBusy } from '../apps/server/src/repositories/schedule.repository.ts';
 import { findSlots, planFor } from '../apps/server/src/services/availability.service.ts';
-import { hashToken, newManageToken, slotToApi } from '../apps/server/src/services/booking.service.ts';
+import { hashToken, newManageToken, slotsToApi } from '../apps/server/src/services/booking.service.ts';
 import { loadCatalog } from '../apps/server/src/services/catalog.service.ts';
 import { toView } from '../apps/server/src/services/appointment-view.ts';
 import { renderEmail } from '../apps/server/src/services/messages.ts';
@@ -145,8 +145,8 @@ async function main(): Promise<void> {
         }),
       );
       slotCount = slots.length;
-      const api = await s('slotToApi for every slot (Temporal toOffsetIso ×2)', () =>
-        slots.map((x) => slotToApi(x, tz)),
+      const api = await s('slotsToApi for every slot (offsets from zone transitions)', () =>
+        slotsToApi(slots, tz),
       );
       const json = await s('response: zod encode + JSON.stringify', () =>
         JSON.stringify(availabilitySchema.encode({ timezone: tz, slots: api })),

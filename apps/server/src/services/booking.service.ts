@@ -11,8 +11,8 @@ import {
   canReschedule,
   localDateOf,
   localMinutesOf,
+  offsetIsoFormatter,
   parseInstant,
-  toOffsetIso,
   validationError,
   type Slot,
 } from '@bookedbarber/core';
@@ -157,17 +157,26 @@ async function nearestAlternatives(
       excludeAppointmentId,
     },
   );
-  return slots
+  const nearest = slots
     .filter((s) => s.start !== startMs)
     .sort((a, b) => Math.abs(a.start - startMs) - Math.abs(b.start - startMs))
     .slice(0, 6)
-    .sort((a, b) => a.start - b.start)
-    .map((s) => slotToApi(s, tz));
+    .sort((a, b) => a.start - b.start);
+  return slotsToApi(nearest, tz);
 }
 
-/** A core slot as the API speaks it. */
-export function slotToApi(s: Slot, tz: string) {
-  return { start: toOffsetIso(s.start, tz), end: toOffsetIso(s.end, tz), barberIds: s.barberIds };
+/**
+ * Core slots as the API speaks them: ISO 8601 with the location's offset. The zone's offsets are
+ * looked up once for the whole list (formatting each slot through Temporal dominated the answer).
+ */
+export function slotsToApi(slots: readonly Slot[], tz: string) {
+  if (slots.length === 0) return [];
+  const format = offsetIsoFormatter(
+    tz,
+    slots[0]!.start,
+    slots.reduce((m, s) => Math.max(m, s.end), 0),
+  );
+  return slots.map((s) => ({ start: format(s.start), end: format(s.end), barberIds: s.barberIds }));
 }
 
 function parseStart(start: string, field: string): number {
@@ -545,6 +554,6 @@ export async function availabilityByToken(
   });
   return {
     timezone: catalog.location.timezone,
-    slots: slots.map((s) => slotToApi(s, catalog.location.timezone)),
+    slots: slotsToApi(slots, catalog.location.timezone),
   };
 }

@@ -7,6 +7,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { DateOverride, WeeklyHours } from '@bookedbarber/core';
 import type { Db } from '../db/client.ts';
 import { barberServices, barbers, locations, organizations, services, timeOff } from '../db/schema.ts';
+import { invalidateCatalogs } from './catalog.service.ts';
 import { ShopFileError, type ShopFile } from '../shops/shop-file.ts';
 
 /** What an import did, for the CLI to print. */
@@ -42,7 +43,7 @@ const toOverrides = (list: Array<{ date: string; hours: Array<[string, string]> 
  */
 export async function importShop(db: Db, file: ShopFile): Promise<ImportSummary> {
   const orgKey = file.organization.key ?? file.locations[0]!.slug;
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [existingOrg] = await tx.select().from(organizations).where(eq(organizations.key, orgKey));
     let orgId: string;
     if (existingOrg) {
@@ -174,6 +175,9 @@ export async function importShop(db: Db, file: ShopFile): Promise<ImportSummary>
     }
     return summary;
   });
+  // Cached catalogs of this process would otherwise show the old setup for a moment.
+  invalidateCatalogs(db);
+  return result;
 }
 
 function instantToLocal(d: Date, tz: string): Temporal.PlainDateTime {

@@ -9,6 +9,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { WEEKDAYS, type Weekday } from '../availability/types.ts';
 import { dateOfEpochDay, epochDayOf, tryEpochDayOf, weekdayIndexOfEpochDay } from './civil.ts';
+import { buildZoneTimeline } from './zone-timeline.ts';
 
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 
@@ -115,4 +116,28 @@ export function weekdayOf(date: string): Weekday {
  */
 export function daysBetween(from: string, to: string): number {
   return epochDayOf(to) - epochDayOf(from);
+}
+
+/**
+ * A fast formatter equivalent to {@link toOffsetIso} for many instants of one zone inside a span:
+ * the zone's offset transitions are looked up once, then each instant is formatted with plain
+ * arithmetic (Temporal per instant dominated availability answers, see docs/benchmarks.md).
+ * Instants outside [fromMs, toMs] or at a sub-minute offset fall back to {@link toOffsetIso}.
+ * @param timeZone IANA zone id.
+ * @param fromMs first instant of the span (epoch ms).
+ * @param toMs last instant of the span (epoch ms).
+ * @throws RangeError if the zone is unknown.
+ */
+export function offsetIsoFormatter(timeZone: string, fromMs: number, toMs: number): (epochMs: number) => string {
+  const timeline = buildZoneTimeline(timeZone, fromMs, toMs);
+  return (epochMs) => {
+    const offsetMs = timeline.offsetAt(epochMs);
+    if (epochMs < fromMs || epochMs > toMs || offsetMs % 60_000 !== 0 || !Number.isInteger(epochMs))
+      return toOffsetIso(epochMs, timeZone);
+    const local = new Date(Math.floor((epochMs + offsetMs) / 1000) * 1000).toISOString().slice(0, 19);
+    const abs = Math.abs(offsetMs) / 60_000;
+    const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+    const mm = String(abs % 60).padStart(2, '0');
+    return `${local}${offsetMs < 0 ? '-' : '+'}${hh}:${mm}`;
+  };
 }

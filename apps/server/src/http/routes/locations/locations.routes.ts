@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addDays, validationError } from '@bookedbarber/core';
 import { findSlots, resolveBarbers, resolveServices } from '../../../services/availability.service.ts';
-import { createAppointment, slotToApi } from '../../../services/booking.service.ts';
+import { createAppointment, slotsToApi } from '../../../services/booking.service.ts';
 import { loadCatalog } from '../../../services/catalog.service.ts';
 import type { AppContext } from '../../../services/context.ts';
 import {
@@ -129,7 +129,7 @@ export const locationRoutes: FastifyPluginAsyncZod<LocationRoutesOptions> = asyn
       const services = resolveServices(c, req.query.services, 'services');
       const barbers = resolveBarbers(c, req.query.barber, 'barber');
       const slots = await findSlots(db, c, services, barbers, from, to, ctx.now());
-      return { timezone: c.location.timezone, slots: slots.map((s) => slotToApi(s, c.location.timezone)) };
+      return { timezone: c.location.timezone, slots: slotsToApi(slots, c.location.timezone) };
     },
   );
 
