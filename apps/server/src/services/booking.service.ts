@@ -132,8 +132,45 @@ function checkBookingWindow(catalog: LocationCatalog, startMs: number, now: Date
     );
 }
 
-/** Up to 6 free slots nearest to `startMs` within a week around it, as API slots. */
-async function nearestAlternatives(
+const ALTERNATIVES_TTL_MS = 1_000;
+const alternativesMemo = new WeakMap<
+  object,
+  Map<string, { at: number; value: Promise<ReturnType<typeof slotsToApi>> }>
+>();
+
+/**
+ * Up to 6 free slots nearest to `startMs` within a week around it, as API slots. Looks at the
+ * neighbouring days first and widens only when needed; identical lookups within a second share one
+ * answer (a burst of clients losing the same slot asks the same question).
+ */
+function nearestAlternatives(
+  ctx: AppContext,
+  catalog: LocationCatalog,
+  services: ReturnType<typeof resolveServices>,
+  barbers: ReturnType<typeof resolveBarbers>,
+  startMs: number,
+  excludeAppointmentId?: string,
+): Promise<ReturnType<typeof slotsToApi>> {
+  const key = [
+    catalog.location.id,
+    services.map((s) => s.id).join(','),
+    barbers.map((b) => b.id).join(','),
+    startMs,
+    excludeAppointmentId ?? '',
+  ].join('|');
+  let memo = alternativesMemo.get(ctx.database.db);
+  if (!memo) alternativesMemo.set(ctx.database.db, (memo = new Map()));
+  const now = Date.now();
+  const hit = memo.get(key);
+  if (hit && now - hit.at < ALTERNATIVES_TTL_MS) return hit.value;
+  for (const [k, v] of memo) if (now - v.at >= ALTERNATIVES_TTL_MS) memo.delete(k);
+  const value = computeAlternatives(ctx, catalog, services, barbers, startMs, excludeAppointmentId);
+  memo.set(key, { at: now, value });
+  value.catch(() => memo.delete(key));
+  return value;
+}
+
+async function computeAlternatives(
   ctx: AppContext,
   catalog: LocationCatalog,
   services: ReturnType<typeof resolveServices>,
@@ -144,25 +181,34 @@ async function nearestAlternatives(
   const tz = catalog.location.timezone;
   const day = localDateOf(startMs, tz);
   const today = localDateOf(ctx.now().getTime(), tz);
-  const from = addDays(day, -3) < today ? today : addDays(day, -3);
-  const slots = await findSlots(
-    ctx.database.db,
-    catalog,
-    services,
-    barbers,
-    from,
-    addDays(day, 7),
-    ctx.now(),
-    {
-      excludeAppointmentId,
-    },
+  const nearest = async (back: number, ahead: number) => {
+    const from = addDays(day, -back) < today ? today : addDays(day, -back);
+    const slots = await findSlots(
+      ctx.database.db,
+      catalog,
+      services,
+      barbers,
+      from,
+      addDays(day, ahead),
+      ctx.now(),
+      {
+        excludeAppointmentId,
+      },
+    );
+    return slots
+      .filter((s) => s.start !== startMs)
+      .sort((a, b) => Math.abs(a.start - startMs) - Math.abs(b.start - startMs))
+      .slice(0, 6);
+  };
+  // The day before to two days after covers at least 24 h on each side of the start: if the
+  // sixth nearest is within 24 h, nothing outside can be nearer.
+  let picked = await nearest(1, 2);
+  const sixth = picked[5];
+  if (!sixth || Math.abs(sixth.start - startMs) > 86_400_000) picked = await nearest(3, 7);
+  return slotsToApi(
+    picked.sort((a, b) => a.start - b.start),
+    tz,
   );
-  const nearest = slots
-    .filter((s) => s.start !== startMs)
-    .sort((a, b) => Math.abs(a.start - startMs) - Math.abs(b.start - startMs))
-    .slice(0, 6)
-    .sort((a, b) => a.start - b.start);
-  return slotsToApi(nearest, tz);
 }
 
 /**
