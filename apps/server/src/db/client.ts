@@ -4,15 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import * as schema from './schema.ts';
 
 /** A Drizzle database over either driver. */
@@ -51,6 +44,12 @@ export async function openDatabase(opts: {
 }): Promise<Database> {
   const expected = countMigrations();
   if (opts.databaseUrl) {
+    // Each engine's driver is loaded only when used: PGlite's WASM is not needed on PostgreSQL.
+    const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+      import('pg'),
+      import('drizzle-orm/node-postgres'),
+      import('drizzle-orm/node-postgres/migrator'),
+    ]);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
@@ -76,6 +75,13 @@ export async function openDatabase(opts: {
     dir = pgliteDir(opts.dataDir);
     fs.mkdirSync(dir, { recursive: true });
   }
+  const [{ PGlite }, { btree_gist }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
+    await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/btree_gist'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
   const client = await PGlite.create({ dataDir: dir, extensions: { btree_gist } });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
