@@ -336,7 +336,7 @@ export async function createAppointment(
   try {
     result = await inTransaction(ctx, async (tx) => {
       const clientId = await upsertClient(tx, location.organizationId, input.client);
-      const appointmentId = await insertIntoFirstFree(
+      const record = await insertIntoFirstFree(
         tx,
         catalog,
         services,
@@ -344,11 +344,14 @@ export async function createAppointment(
         startMs,
         {
           clientId,
+          clientName: input.client.name,
+          clientEmail: input.client.email.trim(),
           notes: input.notes ?? null,
           tokenHash: hashToken(token),
         },
       );
-      if (!appointmentId) throw new SlotTaken();
+      if (!record) throw new SlotTaken();
+      const appointmentId = record.id;
       await addHistory(tx, {
         appointmentId,
         actor: 'client',
@@ -356,7 +359,6 @@ export async function createAppointment(
         toStatus: 'confirmed',
         details: { source: 'online' },
       });
-      const record = (await findAppointmentById(tx, appointmentId))!;
       const view = toView(record, location, token, ctx.config.publicUrl, ctx.now());
       await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0), ctx.now());
       const out = { status: 201, body: view };
@@ -396,30 +398,35 @@ async function insertIntoFirstFree(
   services: ReturnType<typeof resolveServices>,
   barberIds: string[],
   startMs: number,
-  a: { clientId: string; notes: string | null; tokenHash: string },
-): Promise<string | null> {
+  a: { clientId: string; clientName: string; clientEmail: string; notes: string | null; tokenHash: string },
+): Promise<AppointmentRecord | null> {
   for (const barberId of barberIds) {
     const barber = catalog.barbers.find((b) => b.id === barberId)!;
     const plan = planFor(barber, services)!;
     const times = timesOf(startMs, plan);
     if (await hasOverlap(tx, barberId, times.occupiedFrom, times.occupiedUntil)) continue;
+    const row = {
+      locationId: catalog.location.id,
+      barberId,
+      clientId: a.clientId,
+      source: 'online' as const,
+      status: 'confirmed' as const,
+      ...times,
+      totalMinor: plan.totalMinor,
+      currency: catalog.location.currency,
+      notes: a.notes,
+      lines: plan.lines,
+    };
     try {
-      return await tx.transaction((sp) =>
-        insertAppointment(sp, {
-          locationId: catalog.location.id,
-          barberId,
-          clientId: a.clientId,
-          source: 'online',
-          status: 'confirmed',
-          ...times,
-          totalMinor: plan.totalMinor,
-          currency: catalog.location.currency,
-          notes: a.notes,
-          manageTokenHash: a.tokenHash,
-          lines: plan.lines,
-        }),
-      );
+      // With one candidate a conflict ends the booking anyway: no savepoint round trips.
+      const id =
+        barberIds.length === 1
+          ? await insertAppointment(tx, { ...row, manageTokenHash: a.tokenHash })
+          : await tx.transaction((sp) => insertAppointment(sp, { ...row, manageTokenHash: a.tokenHash }));
+      // What was just written, without reading it back.
+      return { ...row, id, barberName: barber.name, clientName: a.clientName, clientEmail: a.clientEmail };
     } catch (err) {
+      if (barberIds.length === 1 && sqlState(err) === '23P01') throw new SlotTaken();
       if (sqlState(err) === '23P01') continue;
       throw err;
     }
