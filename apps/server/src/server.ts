@@ -2,6 +2,7 @@
  * Starts BookedBarber: reads config, migrates, seeds the demo shop on an empty database, listens,
  * prints where to open it, and shuts down gracefully on SIGINT/SIGTERM.
  */
+import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { DEMO_SLUG, seedDemo } from './db/seed/demo-shop.ts';
 import { buildApp } from './http/app.ts';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     });
     if (config.seedDemo && (await seedDemo(runtime.database.db, new Date())))
       console.log(`Seeded the demo shop "${DEMO_SLUG}".`);
+    // PGlite has no autovacuum: give the planner statistics once per start.
+    if (runtime.database.engine === 'pglite') await runtime.database.db.execute(sql`analyze`);
     const app = await buildApp({ ctx: runtime.ctx, logger: { level: config.logLevel } });
     app.addHook('onClose', async () => runtime.close());
     return app;
