@@ -3,6 +3,7 @@
  * server.ts and the tests both start from here.
  */
 import type { Config } from './config/config.ts';
+import { resolveSecrets } from './config/secrets.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createMailer, type Mailer } from './jobs/mailer.ts';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.job.ts';
@@ -18,7 +19,7 @@ export interface Runtime {
 }
 
 /**
- * Opens and migrates the database and starts the outbox worker.
+ * Resolves the secrets (config/secrets.ts), opens and migrates the database and starts the outbox worker.
  * @param opts.now injectable clock (tests); defaults to the real one.
  * @param opts.database an already-open database to use instead of opening one.
  * @param opts.outboxIntervalMs polling interval of the outbox worker (0 = only on commit / drain).
@@ -33,6 +34,12 @@ export async function startRuntime(
   } = {},
 ): Promise<Runtime> {
   const log = opts.log ?? { info: () => undefined, warn: () => undefined };
+  const secrets = resolveSecrets(config);
+  if (config.databaseUrl && secrets.file)
+    log.warn(
+      { file: secrets.file },
+      'AUTH_SECRET or ENCRYPTION_KEY is not set: using the keys generated in this file. Servers sharing the database must share the keys: set both in the environment (docs/operations.md).',
+    );
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await database.migrate();
@@ -44,7 +51,7 @@ export async function startRuntime(
     log: (msg, extra) => log.info(extra ?? {}, msg),
   });
   const outbox = startOutboxWorker({ db: database.db, mailer, now, intervalMs: opts.outboxIntervalMs, log });
-  const ctx: AppContext = { database, config, now, outboxWritten: () => outbox.wake() };
+  const ctx: AppContext = { database, config, secrets, now, outboxWritten: () => outbox.wake() };
   return {
     ctx,
     database,

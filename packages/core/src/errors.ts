@@ -11,6 +11,11 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'INVALID_STATE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'MFA_REQUIRED',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_LOCKED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,3 +8,4 @@ export * from './time/zoned.ts';
 export * from './pricing/money.ts';
 export * from './policies/change-window.ts';
 export * from './booking/lifecycle.ts';
+export * from './auth/index.ts';

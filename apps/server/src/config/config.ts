@@ -22,6 +22,19 @@ export interface Config {
   mailFrom: string;
   /** Booking creation limit per client IP: max requests per window; `false` when RATE_LIMIT=off. */
   rateLimit: false | { max: number; windowMs: number };
+  /** Sign-in, password reset and invite acceptance limit per client IP and route; `false` when RATE_LIMIT=off. */
+  authRateLimit: false | { max: number; windowMs: number };
+  /**
+   * AUTH_SECRET: the key that signs cookies (the CSRF secret cookie); at least 32 characters.
+   * Unset: generated once and kept in DATA_DIR/secrets.json (see config/secrets.ts).
+   */
+  authSecret: string | undefined;
+  /**
+   * ENCRYPTION_KEY: AES-256 keys (32 bytes each, base64 or hex), comma-separated, the first
+   * encrypting and all of them decrypting (rotation). Unset: generated once and kept in
+   * DATA_DIR/secrets.json.
+   */
+  encryptionKeys: string[] | undefined;
   /** Seed the demo shop when the database has no organization (default true). */
   seedDemo: boolean;
   /** pino level (default info; "silent" in tests). */
@@ -51,10 +64,32 @@ const envSchema = z.object({
   RATE_LIMIT: z.string().default('on'),
   RATE_LIMIT_MAX: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(10),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .transform((s) => s.split(',').map((k) => k.trim()))
+    .refine(
+      (keys) => keys.every((k) => decodeKey(k) !== undefined),
+      'must be comma-separated 32-byte keys, each base64 (44 characters) or hex (64 characters)',
+    )
+    .optional(),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().optional(),
 });
+
+/**
+ * Decodes one ENCRYPTION_KEY entry: 64 hex characters or base64/base64url of 32 bytes.
+ * @returns the 32 key bytes, or undefined when the text is neither.
+ */
+export function decodeKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return undefined;
+  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}
 
 /** Error thrown when the environment is invalid; `message` lists every bad variable. */
 export class ConfigError extends Error {}
@@ -88,6 +123,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     rateLimit: rl === 'off' ? false : { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    authRateLimit:
+      rl === 'off'
+        ? false
+        : { max: e.AUTH_RATE_LIMIT_MAX, windowMs: e.AUTH_RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    authSecret: e.AUTH_SECRET,
+    encryptionKeys: e.ENCRYPTION_KEY,
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -18,7 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { DateOverride, WeeklyHours } from '@bookedbarber/core';
+import { STAFF_ROLES, type DateOverride, type WeeklyHours } from '@bookedbarber/core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -247,4 +248,157 @@ export const outbox = pgTable(
       .on(t.availableAt)
       .where(sql`${t.sentAt} is null`),
   ],
+);
+
+/**
+ * Staff accounts. The email is unique whatever its case (a unique index on lower(email)).
+ * `active` is false once the user has no active role left anywhere (deactivated everywhere);
+ * an accepted invite makes it true again. Secrets: the argon2id password hash (PHC string), the
+ * TOTP secret encrypted with AES-256-GCM (security/encryption.ts), recovery codes as SHA-256.
+ * Failed sign-ins are counted per email in sign_in_attempts, not here, so that unknown emails
+ * are throttled exactly like known ones.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    active: boolean('active').notNull().default(true),
+    /** Encrypted TOTP secret once two-factor is confirmed; null when not enrolled. */
+    totpSecret: text('totp_secret'),
+    /** Encrypted TOTP secret handed out by setup and waiting for confirmation. */
+    totpPendingSecret: text('totp_pending_secret'),
+    totpEnabledAt: ts('totp_enabled_at'),
+    /** The last 30-second TOTP step accepted, so one code cannot be used twice. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** SHA-256 (hex) of each unused recovery code. */
+    recoveryCodeHashes: text('recovery_code_hashes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    passwordChangedAt: ts('password_changed_at').notNull(),
+    lastSignInAt: ts('last_sign_in_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_email_lower').on(sql`lower(${t.email})`)],
+);
+
+/**
+ * A user's role at one location (one row per user and location). `barber_id` links the account to
+ * its bookable barber (required for the barber role, allowed for others, e.g. an owner who cuts).
+ * Deactivation keeps the row (history) with active = false.
+ */
+export const staffRoles = pgTable(
+  'staff_roles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    locationId: uuid('location_id')
+      .notNull()
+      .references(() => locations.id),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    barberId: uuid('barber_id').references(() => barbers.id),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull(),
+    deactivatedAt: ts('deactivated_at'),
+  },
+  (t) => [
+    uniqueIndex('staff_roles_user_location').on(t.userId, t.locationId),
+    index('staff_roles_location').on(t.locationId),
+    uniqueIndex('staff_roles_barber_active')
+      .on(t.barberId)
+      .where(sql`${t.active} and ${t.barberId} is not null`),
+  ],
+);
+
+/**
+ * Sign-in sessions. A family starts at sign-in; every refresh marks its row rotated and inserts
+ * the next row of the family. Tokens are stored as SHA-256 (hex) only. Presenting a rotated
+ * refresh token again revokes the whole family. `mfa_pending` marks an "enrolment required"
+ * family (an owner or manager without two-factor): it may only enrol, read /me and sign out.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    accessTokenHash: text('access_token_hash').notNull().unique(),
+    refreshTokenHash: text('refresh_token_hash').notNull().unique(),
+    accessExpiresAt: ts('access_expires_at').notNull(),
+    /** When this row's refresh token stops being accepted. */
+    expiresAt: ts('expires_at').notNull(),
+    /** When the whole family ends (sign in again). */
+    familyExpiresAt: ts('family_expires_at').notNull(),
+    mfaPending: boolean('mfa_pending').notNull().default(false),
+    createdAt: ts('created_at').notNull(),
+    rotatedAt: ts('rotated_at'),
+    revokedAt: ts('revoked_at'),
+    /** logout, password_changed, password_reset, refresh_reuse, deactivated. */
+    revokedReason: text('revoked_reason'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_family').on(t.familyId)],
+);
+
+/** Single-use emailed tokens (password reset, staff invite), stored as SHA-256 (hex) only. */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['password_reset', 'invite'] }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The account it acts on (password reset), or null (invite of a new person). */
+    userId: uuid('user_id').references(() => users.id),
+    /** Lower-cased address the token was sent to. */
+    email: text('email').notNull(),
+    /** Invite: { organizationId, locationId, role, barberId, name, invitedBy }. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('auth_tokens_email').on(t.email, t.kind)],
+);
+
+/**
+ * Failed sign-ins per key (SHA-256 of the lower-cased email, known to us or not), for the lock
+ * policy in core (auth/lockout.ts). A success deletes the row.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lockedUntil: ts('locked_until'),
+    lastFailureAt: ts('last_failure_at').notNull(),
+  },
+  (t) => [index('sign_in_attempts_last_failure').on(t.lastFailureAt)],
+);
+
+/** Who changed what among staff and accounts, when, with the values before and after (no secrets). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: uuid('organization_id').references(() => organizations.id),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: jsonb('before').$type<Record<string, unknown>>(),
+    after: jsonb('after').$type<Record<string, unknown>>(),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('audit_log_org_at').on(t.organizationId, t.at)],
 );

@@ -17,10 +17,15 @@ import {
 } from 'fastify-type-provider-zod';
 import client from 'prom-client';
 import type { AppContext } from '../services/context.ts';
+import { ACCESS_COOKIE, registerAuth } from './auth.ts';
 import { registerProblemHandlers, sendProblem } from './problem.ts';
+import { authRoutes } from './routes/auth/auth.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { locationRoutes } from './routes/locations/locations.routes.ts';
 import { manageRoutes } from './routes/manage/manage.routes.ts';
+import { meRoutes } from './routes/me/me.routes.ts';
+import { organizationRoutes } from './routes/organizations/organizations.routes.ts';
+import { staffRoutes } from './routes/staff/staff.routes.ts';
 
 /** Options for {@link buildApp}. */
 export interface BuildAppOptions {
@@ -40,6 +45,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  await registerAuth(app, ctx);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -47,13 +53,33 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       info: {
         title: 'BookedBarber API',
         version: '1.0.0',
-        description: 'Book a barber online. Errors are RFC 9457 problem details with a stable `code`.',
+        description:
+          'Book a barber online and run the shop. Errors are RFC 9457 problem details with a stable `code`. ' +
+          'Staff routes name the roles that may call them in `x-roles` (at the location of the path for location routes).',
       },
       tags: [
         { name: 'public', description: 'Anyone: the booking page' },
         { name: 'manage', description: 'The holder of a manage link' },
+        { name: 'auth', description: 'Staff sign-in, sessions, passwords and two-factor' },
+        { name: 'staff', description: 'Staff of a location (owners and managers)' },
+        { name: 'organization', description: 'Organization-wide (owners)' },
         { name: 'ops', description: 'Health and readiness' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An access token from POST /api/v1/auth/login',
+          },
+          cookieAuth: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: ACCESS_COOKIE,
+            description: 'The web app session cookie; unsafe methods also need the X-CSRF-Token header',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -97,6 +123,10 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
     async (api) => {
       await api.register(locationRoutes, { ctx });
       await api.register(manageRoutes, { ctx });
+      await api.register(authRoutes, { ctx });
+      await api.register(meRoutes, { ctx });
+      await api.register(staffRoutes, { ctx });
+      await api.register(organizationRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

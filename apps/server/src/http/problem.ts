@@ -16,6 +16,11 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INVALID_STATE: { status: 409, title: 'Not possible in the current state' },
+  UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
+  FORBIDDEN: { status: 403, title: 'Not allowed' },
+  MFA_REQUIRED: { status: 403, title: 'Two-factor sign-in needed' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Sign-in failed' },
+  ACCOUNT_LOCKED: { status: 429, title: 'Sign-in temporarily locked' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
 };
 
@@ -62,7 +67,20 @@ function fieldPath(context: string | undefined, instancePath: string, params: un
 /** Installs the error and not-found handlers. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return sendProblem(reply, request, err.code, err.message, err.extra);
+    if (err instanceof AppError) {
+      const retry = err.extra.retryAfterSeconds;
+      if (typeof retry === 'number') reply.header('retry-after', String(retry));
+      if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
+      return sendProblem(reply, request, err.code, err.message, err.extra);
+    }
+    // @fastify/csrf-protection: a cookie-authenticated unsafe request without a valid token.
+    if (typeof err.code === 'string' && err.code.startsWith('FST_CSRF_'))
+      return sendProblem(
+        reply,
+        request,
+        'FORBIDDEN',
+        'Missing or invalid CSRF token: send the X-CSRF-Token header from sign-in or GET /api/v1/auth/csrf.',
+      );
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors: FieldError[] = err.validation.map((v) => ({
         field: fieldPath(err.validationContext, v.instancePath, v.params),

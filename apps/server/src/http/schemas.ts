@@ -2,6 +2,7 @@
  * Zod schemas shared by the routes: one source for validation, types and the OpenAPI document.
  */
 import { z } from 'zod';
+import { STAFF_ROLES } from '@bookedbarber/core';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/);
 export const weeklyHoursSchema = z
@@ -80,7 +81,7 @@ export const manageAvailabilityQuerySchema = z.object({
 });
 
 /** Names: letters of any script, up to 100 chars, no control characters. */
-const nameField = z
+export const nameField = z
   .string()
   .trim()
   .min(1, 'Enter your name')
@@ -151,3 +152,226 @@ export const problemSchema = z
 
 export const slugParams = z.object({ slug: z.string().min(1).max(100) });
 export const tokenParams = z.object({ token: z.string().min(1).max(200) });
+
+// ---- Staff and sign-in -------------------------------------------------------------------
+
+/** An email address (trimmed, at most 254 characters). */
+export const emailField = z
+  .string()
+  .trim()
+  .max(254, 'At most 254 characters')
+  .pipe(z.email('Enter a valid email address'));
+
+/**
+ * A password as typed. Only bounded here (argon2 work); the rules (8–128 characters, not
+ * common) are checked by the service so their message names the field.
+ */
+const passwordInput = z.string().min(1, 'Enter a password').max(1024, 'At most 1024 characters');
+
+/** How the client holds its session: `bearer` tokens in the body, or `cookie` (the web app). */
+const sessionMode = z.enum(['bearer', 'cookie']).default('bearer').meta({
+  description:
+    '`bearer` (default): tokens in the answer, for API clients. `cookie`: httpOnly cookies plus a CSRF token, for the web app.',
+});
+
+export const loginSchema = z.object({
+  email: emailField,
+  password: passwordInput,
+  totp: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6 digits from your authenticator app')
+    .optional()
+    .meta({ description: 'The current TOTP code, when two-factor is on' }),
+  recoveryCode: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40, 'At most 40 characters')
+    .optional()
+    .meta({ description: 'A recovery code instead of the TOTP code; each works once' }),
+  session: sessionMode,
+});
+
+export const refreshSchema = z
+  .object({
+    refreshToken: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Bearer clients send the refresh token here; the web app sends its cookie' }),
+  })
+  .nullish();
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  totpEnabled: z.boolean(),
+});
+
+export const sessionSchema = z.object({
+  user: userSchema,
+  mfaEnrolmentRequired: z.boolean().meta({
+    description:
+      'True for an owner or manager without two-factor: the session may only enrol (auth/totp/*), read /me and sign out',
+  }),
+  tokenType: z.literal('Bearer').optional(),
+  accessToken: z
+    .string()
+    .optional()
+    .meta({ description: 'Bearer mode only; send as `Authorization: Bearer …`' }),
+  refreshToken: z
+    .string()
+    .optional()
+    .meta({ description: 'Bearer mode only; single use (POST /auth/refresh)' }),
+  accessTokenExpiresAt: z.string(),
+  refreshTokenExpiresAt: z.string(),
+  csrfToken: z
+    .string()
+    .optional()
+    .meta({ description: 'Cookie mode only; send as `X-CSRF-Token` on POST/PATCH/PUT/DELETE' }),
+});
+
+export const csrfSchema = z.object({ csrfToken: z.string() });
+
+export const roleAtLocationSchema = z.object({
+  organizationId: z.string(),
+  organizationName: z.string(),
+  locationId: z.string(),
+  locationSlug: z.string(),
+  locationName: z.string(),
+  role: z.enum(STAFF_ROLES),
+  barberId: z.string().nullable(),
+});
+
+export const meSchema = z.object({
+  user: userSchema,
+  mfaEnrolmentRequired: z.boolean(),
+  roles: z.array(roleAtLocationSchema),
+});
+
+export const changePasswordSchema = z.object({
+  currentPassword: passwordInput,
+  newPassword: passwordInput,
+});
+
+export const resetRequestSchema = z.object({ email: emailField });
+export const resetConfirmSchema = z.object({
+  token: z.string().min(1).max(200),
+  password: passwordInput,
+});
+
+export const totpSetupSchema = z.object({
+  secret: z.string().meta({ description: 'Base32 secret, for typing into an authenticator app' }),
+  otpauthUri: z.string().meta({ description: 'otpauth:// URI, for a QR code' }),
+});
+export const totpConfirmBodySchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6 digits from your authenticator app'),
+});
+export const recoveryCodesSchema = z.object({
+  recoveryCodes: z
+    .array(z.string())
+    .meta({ description: 'Shown once; each signs in once instead of a code' }),
+});
+
+export const acceptInviteSchema = z.object({
+  token: z.string().min(1).max(200),
+  password: passwordInput,
+  name: nameField,
+});
+export const acceptedInviteSchema = z.object({
+  user: userSchema.omit({ totpEnabled: true }),
+  created: z.boolean(),
+});
+
+export const locationIdParams = z.object({ locationId: z.string().min(1).max(100) });
+export const staffMemberParams = z.object({
+  locationId: z.string().min(1).max(100),
+  userId: z.string().min(1).max(100),
+});
+
+export const staffMemberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(STAFF_ROLES),
+  barberId: z.string().nullable(),
+  active: z.boolean(),
+  totpEnabled: z.boolean(),
+  lastSignInAt: z.string().nullable(),
+  since: z.string(),
+  deactivatedAt: z.string().nullable(),
+});
+
+export const inviteBodySchema = z.object({
+  email: emailField,
+  name: nameField,
+  role: z.enum(STAFF_ROLES),
+  barberId: z
+    .string()
+    .max(100)
+    .nullish()
+    .meta({ description: 'The barber profile this account books for (required for the barber role)' }),
+});
+
+export const inviteSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(STAFF_ROLES),
+  barberId: z.string().nullable(),
+  expiresAt: z.string(),
+});
+
+export const rolePatchSchema = z
+  .object({
+    role: z.enum(STAFF_ROLES).optional(),
+    barberId: z.string().max(100).nullable().optional(),
+  })
+  .refine((b) => b.role !== undefined || b.barberId !== undefined, {
+    message: 'Send role, barberId or both',
+    path: ['role'],
+  });
+
+const instant = z.iso.datetime({
+  offset: true,
+  message: 'Use an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z',
+});
+
+export const auditQuerySchema = z.object({
+  action: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'An action ("staff.invited") or a prefix ending with "." ("staff.")' }),
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(30).optional().meta({ description: 'nextCursor of the previous page' }),
+  organizationId: z
+    .uuid()
+    .optional()
+    .meta({ description: 'Only for an owner of several organizations: which one' }),
+});
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  actor: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  before: z.record(z.string(), z.unknown()).nullable(),
+  after: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  nextCursor: z.string().nullable(),
+});

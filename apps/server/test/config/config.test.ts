@@ -29,6 +29,9 @@ describe('loadConfig defaults', () => {
       smtpUrl: undefined,
       mailFrom: 'BookedBarber <bookings@bookedbarber.local>',
       rateLimit: { max: 10, windowMs: 60_000 },
+      authRateLimit: { max: 10, windowMs: 60_000 },
+      authSecret: undefined,
+      encryptionKeys: undefined,
       seedDemo: true,
       logLevel: 'info',
       webDist: expect.stringMatching(/apps[\\/]web[\\/]dist$/),
@@ -65,6 +68,10 @@ describe('loadConfig values', () => {
       RATE_LIMIT: 'ON',
       RATE_LIMIT_MAX: '5',
       RATE_LIMIT_WINDOW_SECONDS: '30',
+      AUTH_RATE_LIMIT_MAX: '3',
+      AUTH_RATE_LIMIT_WINDOW_SECONDS: '600',
+      AUTH_SECRET: 's'.repeat(32),
+      ENCRYPTION_KEY: `${'ab'.repeat(32)}, ${Buffer.alloc(32, 7).toString('base64')}`,
       SEED_DEMO: 'no',
       LOG_LEVEL: 'warn',
       WEB_DIST: '/srv/web',
@@ -78,6 +85,9 @@ describe('loadConfig values', () => {
       smtpUrl: 'smtps://u:p@mail.example.com:465',
       mailFrom: 'Shop <shop@example.com>',
       rateLimit: { max: 5, windowMs: 30_000 },
+      authRateLimit: { max: 3, windowMs: 600_000 },
+      authSecret: 's'.repeat(32),
+      encryptionKeys: ['ab'.repeat(32), Buffer.alloc(32, 7).toString('base64')],
       seedDemo: false,
       logLevel: 'warn',
       webDist: '/srv/web',
@@ -90,8 +100,9 @@ describe('loadConfig values', () => {
     );
   });
 
-  it('turns the rate limit off with RATE_LIMIT=off', () => {
+  it('turns the rate limits off with RATE_LIMIT=off', () => {
     expect(loadConfig({ RATE_LIMIT: 'off' }).rateLimit).toBe(false);
+    expect(loadConfig({ RATE_LIMIT: 'off' }).authRateLimit).toBe(false);
   });
 
   it('resolves DATA_DIR against INIT_CWD (where npm was run)', () => {
@@ -127,6 +138,11 @@ describe('loadConfig errors name the variable', () => {
     ['SEED_DEMO', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['MAIL_FROM', 'x'],
+    ['AUTH_RATE_LIMIT_MAX', '0'],
+    ['AUTH_SECRET', 'too short'],
+    ['ENCRYPTION_KEY', 'abc'],
+    ['ENCRYPTION_KEY', `${'ab'.repeat(32)},${'ab'.repeat(31)}`],
+    ['ENCRYPTION_KEY', Buffer.alloc(16).toString('base64')],
   ])('%s=%s', (name, value) => {
     const err = errorOf({ [name]: value });
     expect(err.message).toMatch(/^Invalid configuration:/);

@@ -67,6 +67,11 @@ describe('problem()', () => {
       IDEMPOTENCY_KEY_REUSED: 422,
       RATE_LIMITED: 429,
       INVALID_STATE: 409,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      MFA_REQUIRED: 403,
+      INVALID_CREDENTIALS: 401,
+      ACCOUNT_LOCKED: 429,
       INTERNAL: 500,
     };
     expect(Object.keys(PROBLEMS).sort()).toEqual([...ERROR_CODES].sort());
