@@ -4,9 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config/config.ts';
-import { DEMO_SLUG, seedDemo } from './db/seed/demo-shop.ts';
-import { buildApp } from './http/app.ts';
-import { startRuntime } from './runtime.ts';
+import { openDatabase } from './db/client.ts';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -21,8 +19,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const pretty = process.stdout.isTTY && config.logLevel !== 'silent';
+  // Open the database (PGlite compiles its WASM) while the HTTP stack's modules load.
+  const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const [{ DEMO_SLUG, seedDemo }, { buildApp }, { startRuntime }] = await Promise.all([
+    import('./db/seed/demo-shop.ts'),
+    import('./http/app.ts'),
+    import('./runtime.ts'),
+  ]);
+  const database = await opening;
   const app = await (async () => {
     const runtime = await startRuntime(config, {
+      database,
       log: {
         info: (obj, msg) =>
           config.logLevel !== 'silent' && console.log(msg, Object.keys(obj).length ? obj : ''),
@@ -31,13 +38,17 @@ async function main(): Promise<void> {
     });
     if (config.seedDemo && (await seedDemo(runtime.database.db, new Date())))
       console.log(`Seeded the demo shop "${DEMO_SLUG}".`);
-    // PGlite has no autovacuum: give the planner statistics once per start.
-    if (runtime.database.engine === 'pglite') await runtime.database.db.execute(sql`analyze`);
     const app = await buildApp({ ctx: runtime.ctx, logger: { level: config.logLevel } });
-    app.addHook('onClose', async () => runtime.close());
+    app.addHook('onClose', async () => {
+      await runtime.close();
+      await database.close();
+    });
     return app;
   })();
   await app.listen({ port: config.port, host: config.host });
+  // PGlite has no autovacuum: give the planner statistics once per start, after listening.
+  if (database.engine === 'pglite')
+    database.db.execute(sql`analyze`).catch((err) => console.warn('ANALYZE failed', err));
   const engine = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   const lines = [
     '',
