@@ -18,6 +18,8 @@ export default defineConfig({
   use: {
     baseURL: BASE_URL,
     ...devices['Pixel 7'],
+    // The booker is in another zone than the shop (America/New_York): times must stay the shop's.
+    timezoneId: 'Asia/Tokyo',
     // Debian's Chromium; Playwright's own browser download cannot run here (ARCHITECTURE.md).
     browserName: 'chromium',
     launchOptions: {

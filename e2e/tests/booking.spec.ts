@@ -74,6 +74,7 @@ test('a new client books on a phone, gets the email, reschedules and cancels fro
 
   // Day and time in the shop's zone, at least three days ahead (outside the 24 h change window).
   await expect(page.getByRole('heading', { name: 'Pick a day and time' })).toBeVisible();
+  await expect(page.getByText("Times are shown in the shop's time zone (America/New_York)")).toBeVisible();
   const time = await pickDayAndTime(page, 3);
   await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -85,7 +86,9 @@ test('a new client books on a phone, gets the email, reschedules and cancels fro
   await page.getByRole('button', { name: 'Book appointment' }).click();
 
   await expect(page.getByRole('heading', { name: "You're booked" })).toBeVisible();
+  // The chosen wall time in New York, labelled with New York's zone, though the browser is in Tokyo.
   await expect(page.getByText(time).first()).toBeVisible();
+  await expect(page.getByText(/\bE[SD]T\b/).first()).toBeVisible();
   const ics = page.getByRole('link', { name: 'Add to calendar' });
   await expect(ics).toHaveAttribute('href', /\/api\/v1\/manage\/[A-Za-z0-9_-]+\/calendar\.ics$/);
   const icsRes = await page.request.get((await ics.getAttribute('href'))!);
@@ -171,4 +174,23 @@ test('a taken time is refused with the nearest free times offered', async ({ pag
   await expect(nearest.first()).toBeVisible();
   await nearest.first().click();
   await expect(page.getByRole('heading', { name: "You're booked" })).toBeVisible();
+});
+
+test('the services step works with the keyboard alone, with a visible focus ring', async ({ page }) => {
+  await page.goto('/fade-and-co');
+  const cut = page.getByRole('button', { name: 'Classic cut', exact: true });
+  await expect(cut).toBeVisible();
+  for (let i = 0; i < 30 && !(await cut.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
+  await expect(cut).toBeFocused();
+  const outline = await cut.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('none');
+  await page.keyboard.press('Space');
+  await expect(cut).toHaveAttribute('aria-pressed', 'true');
+  const cont = page.getByRole('button', { name: 'Continue' });
+  for (let i = 0; i < 40 && !(await cont.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
+  await expect(cont).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Choose a barber' })).toBeFocused();
 });
