@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const pretty = process.stdout.isTTY && config.logLevel !== 'silent';
   // Open the database (PGlite compiles its WASM) while the HTTP stack's modules load.
   const opening = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const [{ DEMO_SLUG, seedDemo }, { buildApp }, { startRuntime }] = await Promise.all([
+  const [{ DEMO_SLUG, demoSignInLines, seedDemo }, { buildApp }, { startRuntime }] = await Promise.all([
     import('./db/seed/demo-shop.ts'),
     import('./http/app.ts'),
     import('./runtime.ts'),
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     config.smtpUrl
       ? '  Email:         via SMTP'
       : `  Email:         written to ${config.dataDir}/outbox/*.eml`,
+    ...(await demoSignInLines(database.db)),
     '',
   ];
   console.log(pretty ? `\x1b[1m${lines.join('\n')}\x1b[0m` : lines.join('\n'));

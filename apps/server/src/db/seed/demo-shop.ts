@@ -1,13 +1,14 @@
 /**
  * The demo shop "Fade & Co" (Brooklyn, America/New_York): four barbers with their own hours and a
  * day off each, eight services in three categories, and appointments over the coming weeks.
- * Seeded when the database has no organization (SEED_DEMO=false to skip) or by `cli seed`.
+ * Seeded when the database has no organization (SEED_DEMO=false to skip) or by `cli seed`, with
+ * five staff accounts (DEMO_ACCOUNTS) whose passwords are public: a demo, not a shop.
  */
 import crypto from 'node:crypto';
-import { addDays, computeSlots, localDateOf, type Interval } from '@bookedbarber/core';
-import { sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { organizations } from '../schema.ts';
+import { addDays, computeSlots, localDateOf, type Interval, type StaffRole } from '@bookedbarber/core';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../client.ts';
+import { locations, organizations, staffRoles, users } from '../schema.ts';
 import { parseShopFile, type ShopFileInput } from '../../shops/shop-file.ts';
 import { importShop } from '../../services/shop-import.service.ts';
 import { loadCatalog } from '../../services/catalog.service.ts';
@@ -15,6 +16,9 @@ import { planFor } from '../../services/availability.service.ts';
 import { loadBusy } from '../../repositories/schedule.repository.ts';
 import { addHistory, insertAppointment } from '../../repositories/appointment.repository.ts';
 import { upsertClient } from '../../repositories/client.repository.ts';
+import { upsertRole } from '../../repositories/staff.repository.ts';
+import { findUserByEmail, insertUser } from '../../repositories/user.repository.ts';
+import { hashPassword } from '../../security/passwords.ts';
 
 export const DEMO_SLUG = 'fade-and-co';
 const TZ = 'America/New_York';
@@ -197,6 +201,111 @@ const DEMO_CLIENTS = [
   ['Ethan Rossi', 'ethan.rossi@example.com', '+1 718 555 0110'],
 ] as const;
 
+/** A demo staff account: sign-in email and (public) password, role, and the barber it books for. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  name: string;
+  role: StaffRole;
+  /** Key of the demo barber the account is linked to. */
+  barberKey?: string;
+}
+
+/**
+ * The demo shop's staff. Owners and managers must enrol two-factor: their first sign-in gives a
+ * session that can only do that. The passwords are not in the common-password list.
+ */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  {
+    email: 'owner@fadeandco.example',
+    password: 'fade-owner-demo',
+    name: 'Marcus Reed',
+    role: 'owner',
+    barberKey: 'marcus',
+  },
+  {
+    email: 'manager@fadeandco.example',
+    password: 'fade-manager-demo',
+    name: 'Dana Whitfield',
+    role: 'manager',
+  },
+  { email: 'desk@fadeandco.example', password: 'fade-desk-demo', name: 'Riley Chen', role: 'front_desk' },
+  {
+    email: 'sofia@fadeandco.example',
+    password: 'fade-sofia-demo',
+    name: 'Sofia Alvarez',
+    role: 'barber',
+    barberKey: 'sofia',
+  },
+  {
+    email: 'jamal@fadeandco.example',
+    password: 'fade-jamal-demo',
+    name: 'Jamal Carter',
+    role: 'barber',
+    barberKey: 'jamal',
+  },
+];
+
+/**
+ * Creates the demo accounts (or keeps those that exist) with their roles at the demo location.
+ * @param hashes the argon2id hash of each account's password, by email (hashed before the transaction).
+ */
+async function seedDemoAccounts(
+  tx: DbOrTx,
+  location: { id: string; organizationId: string },
+  barberIds: Map<string, string>,
+  hashes: Map<string, string>,
+  now: Date,
+): Promise<void> {
+  for (const a of DEMO_ACCOUNTS) {
+    const existing = await findUserByEmail(tx, a.email);
+    const userId =
+      existing?.id ??
+      (await insertUser(tx, { email: a.email, name: a.name, passwordHash: hashes.get(a.email)!, now }));
+    await upsertRole(tx, {
+      userId,
+      organizationId: location.organizationId,
+      locationId: location.id,
+      role: a.role,
+      barberId: a.barberKey ? (barberIds.get(a.barberKey) ?? null) : null,
+      now,
+    });
+  }
+}
+
+/**
+ * How to sign in to the demo, for the start banner: one line per demo account, or nothing when
+ * the database has no demo accounts (not seeded, or SEED_DEMO=false on an empty database).
+ */
+export async function demoSignInLines(db: DbOrTx): Promise<string[]> {
+  const rows = await db
+    .select({ email: users.email })
+    .from(users)
+    .innerJoin(staffRoles, and(eq(staffRoles.userId, users.id), eq(staffRoles.active, true)))
+    .innerJoin(locations, and(eq(locations.id, staffRoles.locationId), eq(locations.slug, DEMO_SLUG)));
+  const present = new Set(rows.map((r) => r.email));
+  const accounts = DEMO_ACCOUNTS.filter((a) => present.has(a.email));
+  if (accounts.length === 0) return [];
+  const label: Record<StaffRole, string> = {
+    owner: 'owner',
+    manager: 'manager',
+    front_desk: 'front desk',
+    barber: 'barber',
+  };
+  const width = Math.max(...accounts.map((a) => a.email.length));
+  const pwWidth = Math.max(...accounts.map((a) => a.password.length));
+  return [
+    '  Staff sign-in (demo accounts; POST /api/v1/auth/login):',
+    ...accounts.map(
+      (a) =>
+        `    ${label[a.role].padEnd(10)}  ${a.email.padEnd(width)}  ` +
+        (a.role === 'owner' || a.role === 'manager'
+          ? `${a.password.padEnd(pwWidth)}  (enrols two-factor on first sign-in)`
+          : a.password),
+    ),
+  ];
+}
+
 /** Deterministic PRNG (mulberry32) so the demo looks the same on every machine. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -297,7 +406,11 @@ export async function seedDemo(
       }
     }
   }
+  const hashes = new Map<string, string>();
+  for (const a of DEMO_ACCOUNTS) hashes.set(a.email, await hashPassword(a.password));
+  const barberIds = new Map(catalog.barbers.map((b) => [b.key, b.id]));
   await db.transaction(async (tx) => {
+    await seedDemoAccounts(tx, location, barberIds, hashes, now);
     const clientIds = [];
     for (const [name, email, phone] of DEMO_CLIENTS)
       clientIds.push(await upsertClient(tx, location.organizationId, { name, email, phone }));
