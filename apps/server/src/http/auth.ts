@@ -136,6 +136,11 @@ export interface AccessHooks {
    * no refresh token in the body). Does not authenticate.
    */
   refreshCsrf: preValidationHookHandler[];
+  /**
+   * For the sign-in route: a cookie-mode sign-in (`session: "cookie"`) must carry the CSRF token
+   * of GET /auth/csrf, so another site cannot sign a browser into an account of its choosing.
+   */
+  loginCsrf: preValidationHookHandler;
 }
 
 /** Builds the access hooks (call inside the plugin that registers the routes). */
@@ -184,6 +189,11 @@ export function accessHooks(app: FastifyInstance, ctx: AppContext): AccessHooks 
       },
     ],
     refreshCsrf: [cookieRefreshCsrf],
+    loginCsrf: (req, reply, done) => {
+      if ((req.body as { session?: unknown } | null | undefined)?.session === 'cookie')
+        return app.csrfProtection(req, reply, done);
+      done();
+    },
   };
 }
 

@@ -210,21 +210,41 @@ describe('logout', () => {
 });
 
 describe('cookie mode (the web app)', () => {
-  async function cookieSignIn(jar: CookieJar, staff: TestStaff) {
-    const res = await loginRequest(t, { email: staff.email, password: staff.password, session: 'cookie' });
+  /** What the web app does: GET /auth/csrf (sets the secret cookie), then sign in with the token. */
+  async function cookieSignIn(jar: CookieJar, staff: TestStaff, app = t) {
+    const csrf = await app.app.inject({ url: '/api/v1/auth/csrf', headers: jar.header() });
+    jar.take(csrf);
+    const res = await loginRequest(
+      app,
+      { email: staff.email, password: staff.password, session: 'cookie' },
+      { headers: { ...jar.header(), 'x-csrf-token': csrf.json().csrfToken } },
+    );
     expect(res.statusCode, res.body).toBe(200);
     jar.take(res);
     return res;
   }
 
+  it('refuses a cookie-mode sign-in without the CSRF token of GET /auth/csrf (login CSRF)', async () => {
+    expectProblem(
+      await loginRequest(t, { email: desk.email, password: desk.password, session: 'cookie' }),
+      403,
+      'FORBIDDEN',
+    );
+  });
+
   it('sets httpOnly SameSite=Strict cookies, no tokens in the body, and a CSRF token', async () => {
+    const csrf = setCookies(await t.app.inject({ url: '/api/v1/auth/csrf' })).bb_csrf!;
+    expect(csrf.attrs).toMatch(/HttpOnly/);
+    expect(csrf.attrs).toMatch(/SameSite=Strict/);
+    // Signed with AUTH_SECRET: "<secret>.<signature>".
+    expect(decodeURIComponent(csrf.value)).toMatch(/^[^.]+\.[^.]+$/);
     const res = await cookieSignIn(new CookieJar(), desk);
     const body = res.json();
     expect(body.accessToken).toBeUndefined();
     expect(body.refreshToken).toBeUndefined();
     expect(body.csrfToken).toEqual(expect.any(String));
     const cookies = setCookies(res);
-    expect(Object.keys(cookies).sort()).toEqual(['bb_access', 'bb_csrf', 'bb_refresh']);
+    expect(Object.keys(cookies).sort()).toEqual(['bb_access', 'bb_refresh']);
     for (const c of Object.values(cookies)) {
       expect(c.attrs).toMatch(/HttpOnly/);
       expect(c.attrs).toMatch(/SameSite=Strict/);
@@ -264,9 +284,7 @@ describe('cookie mode (the web app)', () => {
   it('refuses a CSRF token issued for another browser (another secret cookie)', async () => {
     const jar = new CookieJar();
     await cookieSignIn(jar, desk);
-    const other = (
-      await loginRequest(t, { email: desk.email, password: desk.password, session: 'cookie' })
-    ).json();
+    const other = (await cookieSignIn(new CookieJar(), desk)).json();
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
@@ -315,11 +333,12 @@ describe('cookie mode (the web app)', () => {
     const secure = await createTestApp({ env: { PUBLIC_URL: 'https://book.example.com' } });
     try {
       const staff = await createStaff(secure, { email: 'desk@secure.example', role: 'front_desk' });
-      const res = await loginRequest(secure, {
-        email: staff.email,
-        password: staff.password,
-        session: 'cookie',
-      });
+      const jar = new CookieJar();
+      const csrf = await secure.app.inject({ url: '/api/v1/auth/csrf' });
+      jar.take(csrf);
+      for (const c of Object.values(setCookies(csrf))) expect(c.attrs).toMatch(/Secure/);
+      const res = await cookieSignIn(jar, staff, secure);
+      expect(Object.keys(setCookies(res)).sort()).toEqual(['bb_access', 'bb_refresh']);
       for (const c of Object.values(setCookies(res))) expect(c.attrs).toMatch(/Secure/);
     } finally {
       await secure.close();

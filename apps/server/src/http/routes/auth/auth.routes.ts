@@ -87,6 +87,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     '/auth/login',
     {
       config: limited,
+      preValidation: access.loginCsrf,
       schema: {
         tags: ['auth'],
         summary:
@@ -94,7 +95,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
         description:
           'Access: public, rate limited per client IP; 5 failed sign-ins lock the address for 1 minute, doubling up to 1 hour. ' +
           'Wrong email and wrong password answer the same 401 INVALID_CREDENTIALS. With two-factor on and no code: 403 MFA_REQUIRED (`mfa: "code"`). ' +
-          'An owner or manager without two-factor gets `mfaEnrolmentRequired: true` and a session limited to enrolment.',
+          'An owner or manager without two-factor gets `mfaEnrolmentRequired: true` and a session limited to enrolment. ' +
+          'Cookie mode (`session: "cookie"`) needs the `X-CSRF-Token` of GET /auth/csrf (login CSRF).',
         body: loginSchema,
         response: { 200: sessionSchema, ...errors },
       },
