@@ -174,6 +174,7 @@ const sessionMode = z.enum(['bearer', 'cookie']).default('bearer').meta({
     '`bearer` (default): tokens in the answer, for API clients. `cookie`: httpOnly cookies plus a CSRF token, for the web app.',
 });
 
+/** POST /auth/login body. */
 export const loginSchema = z.object({
   email: emailField,
   password: passwordInput,
@@ -193,6 +194,7 @@ export const loginSchema = z.object({
   session: sessionMode,
 });
 
+/** POST /auth/refresh and /auth/logout body (may be empty). */
 export const refreshSchema = z
   .object({
     refreshToken: z
@@ -204,6 +206,7 @@ export const refreshSchema = z
   })
   .nullish();
 
+/** A staff account as the API shows it. */
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -211,6 +214,7 @@ export const userSchema = z.object({
   totpEnabled: z.boolean(),
 });
 
+/** Answer of sign-in and refresh: tokens (bearer mode) or a CSRF token (cookie mode). */
 export const sessionSchema = z.object({
   user: userSchema,
   mfaEnrolmentRequired: z.boolean().meta({
@@ -234,8 +238,10 @@ export const sessionSchema = z.object({
     .meta({ description: 'Cookie mode only; send as `X-CSRF-Token` on POST/PATCH/PUT/DELETE' }),
 });
 
+/** GET /auth/csrf answer. */
 export const csrfSchema = z.object({ csrfToken: z.string() });
 
+/** One role of the caller, with its location and organization. */
 export const roleAtLocationSchema = z.object({
   organizationId: z.string(),
   organizationName: z.string(),
@@ -246,55 +252,67 @@ export const roleAtLocationSchema = z.object({
   barberId: z.string().nullable(),
 });
 
+/** GET /me answer. */
 export const meSchema = z.object({
   user: userSchema,
   mfaEnrolmentRequired: z.boolean(),
   roles: z.array(roleAtLocationSchema),
 });
 
+/** POST /auth/password body. */
 export const changePasswordSchema = z.object({
   currentPassword: passwordInput,
   newPassword: passwordInput,
 });
 
+/** POST /auth/password-reset/request body. */
 export const resetRequestSchema = z.object({ email: emailField });
+/** POST /auth/password-reset/confirm body. */
 export const resetConfirmSchema = z.object({
   token: z.string().min(1).max(200),
   password: passwordInput,
 });
 
+/** POST /auth/totp/setup answer. */
 export const totpSetupSchema = z.object({
   secret: z.string().meta({ description: 'Base32 secret, for typing into an authenticator app' }),
   otpauthUri: z.string().meta({ description: 'otpauth:// URI, for a QR code' }),
 });
+/** POST /auth/totp/confirm body. */
 export const totpConfirmBodySchema = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/, 'Enter the 6 digits from your authenticator app'),
 });
+/** POST /auth/totp/confirm answer: the recovery codes, shown once. */
 export const recoveryCodesSchema = z.object({
   recoveryCodes: z
     .array(z.string())
     .meta({ description: 'Shown once; each signs in once instead of a code' }),
 });
 
+/** POST /auth/invite/accept body. */
 export const acceptInviteSchema = z.object({
   token: z.string().min(1).max(200),
   password: passwordInput,
   name: nameField,
 });
+/** POST /auth/invite/accept answer. */
 export const acceptedInviteSchema = z.object({
   user: userSchema.omit({ totpEnabled: true }),
   created: z.boolean(),
 });
 
+/** Path of location staff routes: the location id (a non-UUID is simply not found). */
 export const locationIdParams = z.object({ locationId: z.string().min(1).max(100) });
+/** Path of one staff member's routes. */
 export const staffMemberParams = z.object({
   locationId: z.string().min(1).max(100),
   userId: z.string().min(1).max(100),
 });
 
+/** A staff member of a location (instants ISO 8601 UTC). */
 export const staffMemberSchema = z.object({
   userId: z.string(),
   name: z.string(),
@@ -308,6 +326,7 @@ export const staffMemberSchema = z.object({
   deactivatedAt: z.string().nullable(),
 });
 
+/** POST /locations/{locationId}/staff/invites body. */
 export const inviteBodySchema = z.object({
   email: emailField,
   name: nameField,
@@ -319,6 +338,7 @@ export const inviteBodySchema = z.object({
     .meta({ description: 'The barber profile this account books for (required for the barber role)' }),
 });
 
+/** An invite as answered (never its token). */
 export const inviteSchema = z.object({
   id: z.string(),
   email: z.string(),
@@ -328,6 +348,7 @@ export const inviteSchema = z.object({
   expiresAt: z.string(),
 });
 
+/** PATCH /locations/{locationId}/staff/{userId} body: at least one member. */
 export const rolePatchSchema = z
   .object({
     role: z.enum(STAFF_ROLES).optional(),
@@ -343,6 +364,7 @@ const instant = z.iso.datetime({
   message: 'Use an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z',
 });
 
+/** GET /organizations/current/audit query. */
 export const auditQuerySchema = z.object({
   action: z
     .string()
@@ -360,6 +382,7 @@ export const auditQuerySchema = z.object({
     .meta({ description: 'Only for an owner of several organizations: which one' }),
 });
 
+/** One audit log entry (`at` ISO 8601 UTC). */
 export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: z.string(),
@@ -371,6 +394,7 @@ export const auditEntrySchema = z.object({
   after: z.record(z.string(), z.unknown()).nullable(),
 });
 
+/** A page of the audit log and the cursor of the next one (null at the end). */
 export const auditPageSchema = z.object({
   entries: z.array(auditEntrySchema),
   nextCursor: z.string().nullable(),

@@ -140,8 +140,11 @@ export async function recordSignInFailure(ctx: AppContext, key: string): Promise
   });
 }
 
-/** Throws ACCOUNT_LOCKED when the key is locked at `now`. */
-async function assertNotLocked(ctx: AppContext, key: string): Promise<void> {
+/**
+ * Throws ACCOUNT_LOCKED when the key (see {@link throttleKey}) is locked at the app's now.
+ * @throws AppError ACCOUNT_LOCKED with `retryAfterSeconds`.
+ */
+export async function assertNotLocked(ctx: AppContext, key: string): Promise<void> {
   const remaining = lockRemainingMs(await getSignInThrottle(ctx.database.db, key), ctx.now().getTime());
   if (remaining > 0) throw lockedError(remaining);
 }

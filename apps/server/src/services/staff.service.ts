@@ -30,7 +30,7 @@ import { hashToken, newToken } from '../security/tokens.ts';
 import type { StaffAccess } from './access.service.ts';
 import { isUuid } from './access.service.ts';
 import { inviteEmail } from './auth-messages.ts';
-import { recordSignInFailure, throttleKey } from './auth.service.ts';
+import { assertNotLocked, recordSignInFailure, throttleKey } from './auth.service.ts';
 import type { AppContext } from './context.ts';
 
 /** What an invite carries (stored in the token's data). */
@@ -199,6 +199,8 @@ export async function acceptInvite(
   const existing = await findUserByEmail(db, open.email);
   let passwordHash: string | undefined;
   if (existing) {
+    // Checking an existing account's password is a sign-in attempt: same lock, same counting.
+    await assertNotLocked(ctx, throttleKey(existing.email));
     if (!(await verifyPassword(existing.passwordHash, input.password))) {
       await recordSignInFailure(ctx, throttleKey(existing.email));
       throw validationError([

@@ -52,6 +52,7 @@ export function clientMeta(req: FastifyRequest): ClientMeta {
   return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null };
 }
 
+/** The /auth routes (registered under /api/v1). */
 export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const access = accessHooks(app, ctx);
   const limited = authRateLimit(ctx);

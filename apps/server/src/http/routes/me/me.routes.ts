@@ -9,6 +9,7 @@ import type { AppContext } from '../../../services/context.ts';
 import { accessHooks, documented, principalOf } from '../../auth.ts';
 import { meSchema, problemSchema } from '../../schemas.ts';
 
+/** GET /me (registered under /api/v1). */
 export const meRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const access = accessHooks(app, ctx);
   app.get(

@@ -9,6 +9,7 @@ import type { AppContext } from '../../../services/context.ts';
 import { accessHooks, documented, principalOf } from '../../auth.ts';
 import { auditPageSchema, auditQuerySchema, problemSchema } from '../../schemas.ts';
 
+/** Organization-wide routes (registered under /api/v1). */
 export const organizationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const access = accessHooks(app, ctx);
   app.get(

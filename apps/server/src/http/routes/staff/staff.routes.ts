@@ -48,6 +48,7 @@ export const STAFF_ROUTE_ROLES = {
   deactivate: ['owner'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
+/** The staff routes of a location (registered under /api/v1). */
 export const staffRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const access = accessHooks(app, ctx);
   const errors = { 401: problemSchema, 403: problemSchema, 404: problemSchema, 422: problemSchema };
