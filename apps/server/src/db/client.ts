@@ -51,6 +51,11 @@ export async function openDatabase(opts: {
       import('drizzle-orm/node-postgres/migrator'),
     ]);
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection that the server closes (restart, failover, a dropped database) is an
+    // 'error' on the pool; without a listener Node would crash. The pool replaces the client.
+    pool.on('error', (err) => {
+      if (sqlState(err) !== '57P01') console.warn('PostgreSQL connection lost:', err.message);
+    });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,
