@@ -13,7 +13,12 @@ export const APPOINTMENT_STATUSES = [
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
 /** Statuses that hold the barber's time; the database exclusion constraint uses the same list. */
-export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['pending', 'confirmed', 'checked_in', 'completed'];
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = [
+  'pending',
+  'confirmed',
+  'checked_in',
+  'completed',
+];
 
 const TRANSITIONS: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
   pending: ['confirmed', 'cancelled'],

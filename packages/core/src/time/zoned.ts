@@ -128,7 +128,11 @@ export function daysBetween(from: string, to: string): number {
  * @param toMs last instant of the span (epoch ms).
  * @throws RangeError if the zone is unknown.
  */
-export function offsetIsoFormatter(timeZone: string, fromMs: number, toMs: number): (epochMs: number) => string {
+export function offsetIsoFormatter(
+  timeZone: string,
+  fromMs: number,
+  toMs: number,
+): (epochMs: number) => string {
   const timeline = buildZoneTimeline(timeZone, fromMs, toMs);
   return (epochMs) => {
     const offsetMs = timeline.offsetAt(epochMs);
