@@ -7,6 +7,7 @@ import { resolveSecrets } from './config/secrets.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createMailer, type Mailer } from './jobs/mailer.ts';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.job.ts';
+import { AppointmentEvents } from './services/appointment-events.ts';
 import type { AppContext } from './services/context.ts';
 
 /** A started runtime: close() stops the worker and the database. */
@@ -51,7 +52,9 @@ export async function startRuntime(
     log: (msg, extra) => log.info(extra ?? {}, msg),
   });
   const outbox = startOutboxWorker({ db: database.db, mailer, now, intervalMs: opts.outboxIntervalMs, log });
-  const ctx: AppContext = { database, config, secrets, now, outboxWritten: () => outbox.wake() };
+  const events = new AppointmentEvents(database);
+  await events.start();
+  const ctx: AppContext = { database, config, secrets, now, outboxWritten: () => outbox.wake(), events };
   return {
     ctx,
     database,
@@ -59,6 +62,7 @@ export async function startRuntime(
     mailer,
     async close() {
       await outbox.stop();
+      await events.stop();
       mailer.close();
       if (!opts.database) await database.close();
     },

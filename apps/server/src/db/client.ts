@@ -23,6 +23,11 @@ export interface Database {
   /** True when the database answers and every migration on disk is applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTENs on `channel` with a dedicated connection (reconnecting after a loss)
+   * and calls `onMessage` with each payload. Resolves once listening; the result stops it.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
@@ -73,6 +78,29 @@ export async function openDatabase(opts: {
       },
       ready: () => isReady(db, expected),
       close: () => pool.end(),
+      async listen(channel, onMessage) {
+        if (!/^[a-z_]+$/.test(channel)) throw new Error(`Bad channel name: ${channel}`);
+        let stopped = false;
+        let client: InstanceType<typeof pg.Client> | undefined;
+        const connect = async (): Promise<void> => {
+          const c = new pg.Client({ connectionString: opts.databaseUrl });
+          c.on('notification', (n) => {
+            if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
+          });
+          c.on('error', () => undefined);
+          c.on('end', () => {
+            if (!stopped) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+          });
+          await c.connect();
+          await c.query(`listen ${channel}`);
+          client = c;
+        };
+        await connect();
+        return async () => {
+          stopped = true;
+          await client?.end().catch(() => undefined);
+        };
+      },
     };
   }
   let dir: string | undefined;

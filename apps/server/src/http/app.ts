@@ -16,16 +16,24 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import client from 'prom-client';
+import { isUuid } from '../services/access.service.ts';
 import type { AppContext } from '../services/context.ts';
 import { ACCESS_COOKIE, registerAuth } from './auth.ts';
 import { registerProblemHandlers, sendProblem } from './problem.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
+import { calendarRoutes } from './routes/calendar/calendar.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { locationRoutes } from './routes/locations/locations.routes.ts';
 import { manageRoutes } from './routes/manage/manage.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { organizationRoutes } from './routes/organizations/organizations.routes.ts';
 import { staffRoutes } from './routes/staff/staff.routes.ts';
+
+/**
+ * Route constraint telling a location id (UUID) from a slug in `/api/v1/locations/{…}`; a route
+ * with `constraints: { locationRef: 'id' }` answers only for ids.
+ */
+export const LOCATION_REF = 'locationRef';
 
 /** Options for {@link buildApp}. */
 export interface BuildAppOptions {
@@ -45,6 +53,23 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);
+  // POST /locations/{slug}/appointments (online booking) and POST /locations/{locationId}/appointments
+  // (staff booking) share a path shape: a location id (a UUID) routes to the staff route.
+  app.addConstraintStrategy({
+    name: LOCATION_REF,
+    storage() {
+      const routes = new Map<string, unknown>();
+      return {
+        get: (k: string) => (routes.get(k) ?? null) as never,
+        set: (k: string, v: unknown) => void routes.set(k, v),
+      };
+    },
+    deriveConstraint: (req: { url?: string }) => {
+      const m = /^\/api\/v1\/locations\/([^/?#]+)/.exec(req.url ?? '');
+      return m && isUuid(m[1]!) ? 'id' : 'slug';
+    },
+    mustMatchWhenDerived: false,
+  });
   await registerAuth(app, ctx);
 
   await app.register(fastifySwagger, {
@@ -126,6 +151,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(authRoutes, { ctx });
       await api.register(meRoutes, { ctx });
       await api.register(staffRoutes, { ctx });
+      await api.register(calendarRoutes, { ctx });
       await api.register(organizationRoutes, { ctx });
     },
     { prefix: '/api/v1' },

@@ -16,6 +16,7 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with a different request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INVALID_STATE: { status: 409, title: 'Not possible in the current state' },
+  STALE_UPDATE: { status: 409, title: 'Someone else changed this meanwhile' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   MFA_REQUIRED: { status: 403, title: 'Two-factor sign-in needed' },

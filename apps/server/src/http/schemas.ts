@@ -399,3 +399,115 @@ export const auditPageSchema = z.object({
   entries: z.array(auditEntrySchema),
   nextCursor: z.string().nullable(),
 });
+
+// --- Staff calendar (issue 3) ---
+
+/** Query of GET /locations/{locationId}/calendar. */
+export const calendarQuerySchema = z.object({
+  from: localDate,
+  to: localDate,
+  barberId: z.string().min(1).max(100).optional(),
+});
+
+/** An appointment as the staff calendar shows it (contacts only for those who may see them). */
+export const staffAppointmentSchema = z.object({
+  id: z.string(),
+  status: z.enum(['pending', 'confirmed', 'checked_in', 'completed', 'cancelled', 'no_show']),
+  source: z.enum(['online', 'phone', 'walk_in', 'staff']),
+  start: z.string(),
+  end: z.string(),
+  barber: z.object({ id: z.string(), name: z.string() }),
+  client: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+  }),
+  services: z.array(
+    z.object({ id: z.string(), name: z.string(), durationMinutes: z.number(), priceMinor: z.number() }),
+  ),
+  totalMinor: z.number().int(),
+  currency: z.string(),
+  notes: z.string().nullable(),
+  version: z.string().meta({ description: 'Send back as If-Match (or `version`) with a change' }),
+  createdAt: z.string(),
+});
+
+/** The answer of GET /locations/{locationId}/calendar. */
+export const calendarSchema = z.object({
+  timezone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  appointments: z.array(staffAppointmentSchema),
+  timeOff: z.array(
+    z.object({
+      id: z.string(),
+      barberId: z.string(),
+      start: z.string(),
+      end: z.string(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+
+/** Path of an appointment at a location. */
+export const locationAppointmentParams = z.object({
+  locationId: z.string().min(1).max(100),
+  id: z.string().min(1).max(100),
+});
+
+const versionField = z.string().max(60).optional().meta({ description: 'The version you saw (or If-Match)' });
+
+/** Body of confirm, check-in, complete, no-show. */
+export const transitionBodySchema = z.object({ version: versionField }).loose().nullish();
+
+/** Body of cancel. */
+export const cancelBodySchema = z.object({
+  reason: z.string().trim().min(1, 'Give a reason').max(500, 'At most 500 characters'),
+  version: versionField,
+});
+
+/** Body of PATCH …/appointments/{id}. */
+export const notesBodySchema = z.object({
+  notes: z.string().trim().max(1000, 'At most 1000 characters').nullable(),
+  version: versionField,
+});
+
+/** Body of a staff reschedule. */
+export const staffRescheduleSchema = z.object({
+  start: z.string().max(40),
+  barberId: z.string().min(1).max(100).optional(),
+  override: z.boolean().optional(),
+  version: versionField,
+});
+
+/** Body of a staff booking (phone, walk-in). */
+export const staffBookingSchema = z.object({
+  services: z.array(z.string().min(1).max(100)).min(1, 'Choose at least one service').max(10),
+  barberId: z.string().min(1).max(100),
+  start: z.string().max(40).meta({ description: 'ISO 8601 with offset' }),
+  source: z.enum(['phone', 'walk_in', 'staff']),
+  client: z.union([
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    z.object({
+      name: nameField,
+      email: clientInputSchema.shape.email.nullish(),
+      phone: clientInputSchema.shape.phone.nullish(),
+    }),
+  ]),
+  notes: z.string().trim().max(500, 'At most 500 characters').nullish(),
+  override: z.boolean().optional().meta({ description: 'Skip hours, lead time and horizon (recorded)' }),
+});
+
+/** Query of GET /locations/{locationId}/clients. */
+export const clientSearchQuerySchema = z.object({
+  q: z.string().trim().min(2, 'At least 2 characters').max(100),
+});
+
+/** A client in search results. */
+export const clientSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+});

@@ -1,10 +1,17 @@
 /**
  * Appointments, their service lines and their history.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { AppointmentStatus, ServiceLine } from '@bookedbarber/core';
 import type { DbOrTx } from '../db/client.ts';
-import { appointmentHistory, appointmentServices, appointments, barbers, clients } from '../db/schema.ts';
+import {
+  appointmentHistory,
+  appointmentServices,
+  appointments,
+  barbers,
+  clients,
+  timeOff,
+} from '../db/schema.ts';
 
 /** An appointment with what the client-facing view needs. Instants are Dates (UTC). */
 export interface AppointmentRecord {
@@ -196,4 +203,160 @@ export async function listHistory(db: DbOrTx, appointmentId: string) {
     toStatus: r.toStatus,
     details: r.details,
   }));
+}
+
+/** An appointment as staff see it: the record plus the client's phone, its version and its creation. */
+export interface StaffAppointmentRecord extends AppointmentRecord {
+  clientPhone: string | null;
+  /** Changes with every write; the version for stale-edit protection. */
+  updatedAt: Date;
+  createdAt: Date;
+}
+
+async function loadStaff(db: DbOrTx, where: ReturnType<typeof eq>): Promise<StaffAppointmentRecord[]> {
+  const rows = await db
+    .select({
+      a: appointments,
+      barberName: barbers.name,
+      clientName: clients.name,
+      clientEmail: clients.email,
+      clientPhone: clients.phone,
+    })
+    .from(appointments)
+    .innerJoin(barbers, eq(barbers.id, appointments.barberId))
+    .innerJoin(clients, eq(clients.id, appointments.clientId))
+    .where(where)
+    .orderBy(asc(appointments.startsAt));
+  if (rows.length === 0) return [];
+  const lines = await db
+    .select()
+    .from(appointmentServices)
+    .where(
+      inArray(
+        appointmentServices.appointmentId,
+        rows.map((r) => r.a.id),
+      ),
+    )
+    .orderBy(asc(appointmentServices.appointmentId), asc(appointmentServices.position));
+  const byId = new Map<string, ServiceLine[]>();
+  for (const l of lines) {
+    const list = byId.get(l.appointmentId) ?? [];
+    list.push({
+      serviceId: l.serviceId,
+      name: l.name,
+      durationMinutes: l.durationMinutes,
+      priceMinor: l.priceMinor,
+    });
+    byId.set(l.appointmentId, list);
+  }
+  return rows.map(({ a, barberName, clientName, clientEmail, clientPhone }) => ({
+    id: a.id,
+    locationId: a.locationId,
+    barberId: a.barberId,
+    barberName,
+    clientId: a.clientId,
+    clientName,
+    clientEmail,
+    clientPhone,
+    status: a.status,
+    source: a.source,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt,
+    totalMinor: a.totalMinor,
+    currency: a.currency,
+    notes: a.notes,
+    lines: byId.get(a.id) ?? [],
+    updatedAt: a.updatedAt,
+    createdAt: a.createdAt,
+  }));
+}
+
+/** The appointments of a location starting in [from, to), optionally of one barber, by start. */
+export function listAppointmentsInRange(
+  db: DbOrTx,
+  locationId: string,
+  from: Date,
+  to: Date,
+  barberId?: string,
+): Promise<StaffAppointmentRecord[]> {
+  const conditions = [
+    eq(appointments.locationId, locationId),
+    lt(appointments.startsAt, to),
+    gt(appointments.endsAt, from),
+  ];
+  if (barberId) conditions.push(eq(appointments.barberId, barberId));
+  return loadStaff(db, and(...conditions)!);
+}
+
+/** The appointment with this id at this location (staff view), or undefined. */
+export async function findStaffAppointment(
+  db: DbOrTx,
+  locationId: string,
+  id: string,
+): Promise<StaffAppointmentRecord | undefined> {
+  const [found] = await loadStaff(db, and(eq(appointments.id, id), eq(appointments.locationId, locationId))!);
+  return found;
+}
+
+/**
+ * Locks the appointment row for the rest of the transaction (SELECT … FOR UPDATE) and returns its
+ * status and version, so a stale-edit check and the write that follows see the same row.
+ */
+export async function lockAppointment(
+  tx: DbOrTx,
+  id: string,
+): Promise<{ status: AppointmentStatus; updatedAt: Date; barberId: string } | undefined> {
+  const [row] = await tx
+    .select({
+      status: appointments.status,
+      updatedAt: appointments.updatedAt,
+      barberId: appointments.barberId,
+    })
+    .from(appointments)
+    .where(eq(appointments.id, id))
+    .for('update');
+  return row;
+}
+
+/** Sets the notes (and the version). */
+export async function setNotes(db: DbOrTx, id: string, notes: string | null): Promise<void> {
+  await db.update(appointments).set({ notes, updatedAt: new Date() }).where(eq(appointments.id, id));
+}
+
+/** A barber's time off overlapping [from, to) at a location. */
+export interface TimeOffRecord {
+  id: string;
+  barberId: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string | null;
+}
+
+/** Time off of the location's barbers (optionally one) overlapping [from, to), by start. */
+export async function listTimeOffInRange(
+  db: DbOrTx,
+  locationId: string,
+  from: Date,
+  to: Date,
+  barberId?: string,
+): Promise<TimeOffRecord[]> {
+  const conditions = [eq(barbers.locationId, locationId), lt(timeOff.startsAt, to), gt(timeOff.endsAt, from)];
+  if (barberId) conditions.push(eq(timeOff.barberId, barberId));
+  return db
+    .select({
+      id: timeOff.id,
+      barberId: timeOff.barberId,
+      startsAt: timeOff.startsAt,
+      endsAt: timeOff.endsAt,
+      reason: timeOff.reason,
+    })
+    .from(timeOff)
+    .innerJoin(barbers, eq(barbers.id, timeOff.barberId))
+    .where(and(...conditions))
+    .orderBy(asc(timeOff.startsAt));
+}
+
+/** Sets the version (`updated_at`) after a staff change. */
+export async function setVersion(db: DbOrTx, id: string, at: Date): Promise<void> {
+  await db.update(appointments).set({ updatedAt: at }).where(eq(appointments.id, id));
 }

@@ -1,7 +1,7 @@
 /**
  * Clients belong to an organization and are matched by case-insensitive email, then by phone.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { clients } from '../db/schema.ts';
 
@@ -78,4 +78,108 @@ export async function upsertClient(
     })
     .returning({ id: clients.id });
   return created!.id;
+}
+
+/** A client as staff see them. */
+export interface ClientRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
+const clientColumns = {
+  id: clients.id,
+  organizationId: clients.organizationId,
+  name: clients.name,
+  email: clients.email,
+  phone: clients.phone,
+};
+
+/** The organization's client with this id, or undefined (another organization's is undefined too). */
+export async function findClient(
+  db: DbOrTx,
+  organizationId: string,
+  id: string,
+): Promise<ClientRecord | undefined> {
+  const [row] = await db
+    .select(clientColumns)
+    .from(clients)
+    .where(and(eq(clients.organizationId, organizationId), eq(clients.id, id)));
+  return row;
+}
+
+/**
+ * A client the front desk names (phone or walk-in), email and phone optional: matched by email,
+ * else by phone among clients without an email (as {@link upsertClient}), else created. The name
+ * and any contact detail given refresh the matched client.
+ * @returns the client id.
+ */
+export async function findOrCreateStaffClient(
+  db: DbOrTx,
+  organizationId: string,
+  input: { name: string; email?: string | null | undefined; phone?: string | null | undefined },
+): Promise<string> {
+  const email = input.email?.trim() || null;
+  const phone = input.phone?.trim() || null;
+  if (email && phone) return upsertClient(db, organizationId, { name: input.name, email, phone });
+  const org = eq(clients.organizationId, organizationId);
+  const [found] = email
+    ? await db
+        .select({ id: clients.id })
+        .from(clients)
+        .where(and(org, eq(clients.emailNormalized, normalizeEmail(email))))
+        .limit(1)
+    : phone
+      ? await db
+          .select({ id: clients.id })
+          .from(clients)
+          .where(
+            and(org, eq(clients.phoneNormalized, normalizePhone(phone)), isNull(clients.emailNormalized)),
+          )
+          .limit(1)
+      : [];
+  if (found) {
+    await db.update(clients).set({ name: input.name }).where(eq(clients.id, found.id));
+    return found.id;
+  }
+  const [created] = await db
+    .insert(clients)
+    .values({
+      organizationId,
+      name: input.name,
+      email,
+      emailNormalized: email ? normalizeEmail(email) : null,
+      phone,
+      phoneNormalized: phone ? normalizePhone(phone) : null,
+    })
+    .returning({ id: clients.id });
+  return created!.id;
+}
+
+/**
+ * The organization's clients whose name contains `q` (case-insensitive), or whose email or phone
+ * starts with it (normalized), by name; at most `limit`.
+ */
+export async function searchClients(
+  db: DbOrTx,
+  organizationId: string,
+  q: string,
+  limit = 20,
+): Promise<ClientRecord[]> {
+  const like = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const digits = normalizePhone(q);
+  const conditions = [
+    ilike(clients.name, `%${like(q.trim())}%`),
+    sql`${clients.emailNormalized} like ${`${like(normalizeEmail(q))}%`}`,
+  ];
+  if (digits.replace('+', '').length >= 3)
+    conditions.push(sql`${clients.phoneNormalized} like ${`%${like(digits.replace('+', ''))}%`}`);
+  return db
+    .select(clientColumns)
+    .from(clients)
+    .where(and(eq(clients.organizationId, organizationId), or(...conditions)))
+    .orderBy(asc(clients.name))
+    .limit(limit);
 }

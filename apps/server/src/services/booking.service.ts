@@ -42,13 +42,14 @@ import {
 } from './availability.service.ts';
 import { loadCatalog, loadCatalogById } from './catalog.service.ts';
 import type { AppContext } from './context.ts';
+import { appointmentChanged } from './appointment-events.ts';
 import { toView, type AppointmentView } from './appointment-view.ts';
 import { appointmentIcs, renderEmail } from './messages.ts';
 
 const MINUTE = 60_000;
 
 /** Raised inside a transaction when every candidate barber was taken meanwhile; turned into SLOT_UNAVAILABLE outside it. */
-class SlotTaken extends Error {}
+export class SlotTaken extends Error {}
 
 /** The body of POST /locations/{slug}/appointments, already shape-validated at the edge. */
 export interface CreateAppointmentInput {
@@ -88,10 +89,16 @@ function stableJson(v: unknown): string {
  * Runs `fn` in a transaction, retrying up to 3 more times on deadlock (40P01) or serialization
  * failure (40001) with a short random back-off (ARCHITECTURE.md, "Double booking").
  */
-async function inTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.database.db.transaction(fn);
+      let used: Tx | undefined;
+      const result = await ctx.database.db.transaction((tx) => {
+        used = tx;
+        return fn(tx);
+      });
+      if (used) ctx.events?.committed(used);
+      return result;
     } catch (err) {
       const state = sqlState(err);
       if (attempt < 3 && (state === '40P01' || state === '40001')) {
@@ -107,7 +114,7 @@ async function inTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Pr
  * Checks that `startMs` can be offered at all, independent of who is busy.
  * @throws AppError OUTSIDE_BOOKING_WINDOW (past, inside the lead time, beyond the horizon, off the grid).
  */
-function checkBookingWindow(catalog: LocationCatalog, startMs: number, now: Date): void {
+export function checkBookingWindow(catalog: LocationCatalog, startMs: number, now: Date): void {
   const { timezone, policy, phone } = catalog.location;
   if (startMs <= now.getTime())
     throw new AppError('OUTSIDE_BOOKING_WINDOW', 'That time is in the past.', { reason: 'past' });
@@ -225,7 +232,8 @@ export function slotsToApi(slots: readonly Slot[], tz: string) {
   return slots.map((s) => ({ start: format(s.start), end: format(s.end), barberIds: s.barberIds }));
 }
 
-function parseStart(start: string, field: string): number {
+/** Parses an ISO instant with offset. @throws AppError VALIDATION_FAILED naming `field`. */
+export function parseStart(start: string, field: string): number {
   const ms = parseInstant(start);
   if (ms === null)
     throw validationError([
@@ -237,7 +245,7 @@ function parseStart(start: string, field: string): number {
 /**
  * Finds the slot at `startMs` for these barbers, or throws SLOT_UNAVAILABLE with nearby alternatives.
  */
-async function requireSlot(
+export async function requireSlot(
   ctx: AppContext,
   catalog: LocationCatalog,
   services: ReturnType<typeof resolveServices>,
@@ -254,7 +262,8 @@ async function requireSlot(
   throw await slotUnavailable(ctx, catalog, services, barbers, startMs, excludeAppointmentId);
 }
 
-async function slotUnavailable(
+/** SLOT_UNAVAILABLE with the nearest free times (call outside any transaction). */
+export async function slotUnavailable(
   ctx: AppContext,
   catalog: LocationCatalog,
   services: ReturnType<typeof resolveServices>,
@@ -280,7 +289,7 @@ async function slotUnavailable(
 }
 
 /** Barber ids to try for a slot, least-loaded first is not known here, so rotate to spread concurrent bookings. */
-function candidateOrder(ids: string[]): string[] {
+export function candidateOrder(ids: string[]): string[] {
   if (ids.length < 2) return ids;
   const k = crypto.randomInt(ids.length);
   return [...ids.slice(k), ...ids.slice(0, k)];
@@ -359,6 +368,11 @@ export async function createAppointment(
         toStatus: 'confirmed',
         details: { source: 'online' },
       });
+      await appointmentChanged(tx, ctx, {
+        type: 'appointment.created',
+        locationId: location.id,
+        appointmentId,
+      });
       const view = toView(record, location, token, ctx.config.publicUrl, ctx.now());
       await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0), ctx.now());
       const out = { status: 201, body: view };
@@ -392,13 +406,20 @@ function replay(stored: { requestHash: string; status: number; body: unknown }, 
  * Tries each barber in turn inside a savepoint: overlap check, then insert (the exclusion
  * constraint catches a concurrent winner as 23P01). Returns the new id, or null if all are taken.
  */
-async function insertIntoFirstFree(
+export async function insertIntoFirstFree(
   tx: Tx,
   catalog: LocationCatalog,
   services: ReturnType<typeof resolveServices>,
   barberIds: string[],
   startMs: number,
-  a: { clientId: string; clientName: string; clientEmail: string; notes: string | null; tokenHash: string },
+  a: {
+    clientId: string;
+    clientName: string;
+    clientEmail: string | null;
+    notes: string | null;
+    tokenHash: string;
+    source?: AppointmentRecord['source'];
+  },
 ): Promise<AppointmentRecord | null> {
   for (const barberId of barberIds) {
     const barber = catalog.barbers.find((b) => b.id === barberId)!;
@@ -409,7 +430,7 @@ async function insertIntoFirstFree(
       locationId: catalog.location.id,
       barberId,
       clientId: a.clientId,
-      source: 'online' as const,
+      source: a.source ?? ('online' as const),
       status: 'confirmed' as const,
       ...times,
       totalMinor: plan.totalMinor,
@@ -434,7 +455,8 @@ async function insertIntoFirstFree(
   return null;
 }
 
-function timesOf(startMs: number, plan: NonNullable<ReturnType<typeof planFor>>) {
+/** Service time and occupied time (with buffers) of a plan starting at `startMs`. */
+export function timesOf(startMs: number, plan: NonNullable<ReturnType<typeof planFor>>) {
   const endMs = startMs + plan.durationMinutes * MINUTE;
   return {
     startsAt: new Date(startMs),
@@ -497,6 +519,11 @@ export async function cancelByToken(ctx: AppContext, token: string): Promise<App
       action: 'cancelled',
       fromStatus: record.status,
       toStatus: 'cancelled',
+    });
+    await appointmentChanged(tx, ctx, {
+      type: 'appointment.cancelled',
+      locationId: record.locationId,
+      appointmentId: record.id,
     });
     const updated = (await findAppointmentById(tx, record.id))!;
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
@@ -571,6 +598,11 @@ export async function rescheduleByToken(
         fromBarberId: record.barberId,
         toBarberId: moved,
       },
+    });
+    await appointmentChanged(tx, ctx, {
+      type: 'appointment.updated',
+      locationId: record.locationId,
+      appointmentId: record.id,
     });
     const updated = (await findAppointmentById(tx, record.id))!;
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Secrets } from '../config/secrets.ts';
 import type { Database } from '../db/client.ts';
+import type { AppointmentEvents } from './appointment-events.ts';
 
 /**
  * What every use case gets: the database, the configuration, the secrets, the clock and a way to wake the
@@ -15,4 +16,6 @@ export interface AppContext {
   now: () => Date;
   /** Called after a transaction that wrote to the outbox has committed. */
   outboxWritten: () => void;
+  /** Live updates of appointments (services/appointment-events.ts); absent in bare contexts. */
+  events?: AppointmentEvents;
 }

@@ -83,6 +83,17 @@ describe('GET /openapi.json', () => {
       '/api/v1/locations/{locationId}/staff/{userId}': ['patch'],
       '/api/v1/locations/{locationId}/staff/{userId}/deactivate': ['post'],
       '/api/v1/organizations/current/audit': ['get'],
+      '/api/v1/locations/{locationId}/calendar': ['get'],
+      '/api/v1/locations/{locationId}/appointments': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}': ['patch'],
+      '/api/v1/locations/{locationId}/appointments/{id}/confirm': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/check-in': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/complete': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/no-show': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/cancel': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/reschedule': ['post'],
+      '/api/v1/locations/{locationId}/clients': ['get'],
+      '/api/v1/locations/{locationId}/events': ['get'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());

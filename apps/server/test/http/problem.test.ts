@@ -67,6 +67,7 @@ describe('problem()', () => {
       IDEMPOTENCY_KEY_REUSED: 422,
       RATE_LIMITED: 429,
       INVALID_STATE: 409,
+      STALE_UPDATE: 409,
       UNAUTHENTICATED: 401,
       FORBIDDEN: 403,
       MFA_REQUIRED: 403,

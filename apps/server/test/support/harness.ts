@@ -195,6 +195,8 @@ export interface TestApp {
   runtime: Runtime;
   clock: TestClock;
   ids: { services: Record<string, string>; barbers: Record<string, string> };
+  /** The test database's URL (PostgreSQL only), for a second app instance on the same database. */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -205,7 +207,7 @@ export interface TestApp {
 export async function createTestApp(
   opts: { now?: string; env?: Record<string, string>; shop?: ShopFileInput } = {},
 ): Promise<TestApp> {
-  const { database, drop } = await createTestDatabase();
+  const { database, drop, url } = await createTestDatabase();
   const clock = new TestClock(Date.parse(opts.now ?? '2026-12-07T08:00:00-05:00'));
   const config = testConfig(opts.env);
   const runtime = await startRuntime(config, { now: clock.now, database, outboxIntervalMs: 0 });
@@ -217,6 +219,7 @@ export async function createTestApp(
     app,
     runtime,
     clock,
+    ...(url ? { databaseUrl: url } : {}),
     ids: {
       services: Object.fromEntries(catalog.services.map((s) => [s.key, s.id])),
       barbers: Object.fromEntries(catalog.barbers.map((b) => [b.key, b.id])),

@@ -93,6 +93,15 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 /**
+ * The first instant of a local calendar date in a zone (local midnight, or the first instant after
+ * it when midnight falls in a spring-forward gap), as epoch milliseconds.
+ * @throws RangeError if `date` is invalid or the zone is unknown.
+ */
+export function startOfLocalDay(date: string, timeZone: string): number {
+  return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
+}
+
+/**
  * Whether `date` is exactly "YYYY-MM-DD" and names a real ISO calendar day (so "2026-02-29" is
  * false, "2028-02-29" true, "2026-1-05" false). Never throws.
  */
