@@ -6,7 +6,8 @@
  * every appointment's time and services but client contact details only on their own, and acts
  * only on their own appointments. Every write locks the appointment row, refuses a stale version
  * (`STALE_UPDATE`), writes a history entry with the actor `staff:<userId>`, bumps the version and
- * announces the change (services/appointment-events.ts).
+ * announces the change (services/appointment-events.ts). Each change is also in the audit log
+ * (`appointment.<status>`, `appointment.notes_changed`, `appointment.rescheduled`, `appointment.created`).
  */
 import {
   AppError,
@@ -39,6 +40,7 @@ import {
   searchClients as searchClientRows,
   type ClientRecord,
 } from '../repositories/client.repository.ts';
+import { writeAudit } from '../repositories/audit.repository.ts';
 import { enqueueEmail } from '../repositories/outbox.repository.ts';
 import { hasOverlap } from '../repositories/schedule.repository.ts';
 import type { StaffAccess } from './access.service.ts';
@@ -234,6 +236,30 @@ function nextVersion(old: Date): Date {
   return new Date(Math.max(Date.now(), old.getTime() + 1));
 }
 
+/** Writes the audit entry of a staff change to an appointment (in its transaction). */
+async function audit(
+  tx: Tx,
+  ctx: AppContext,
+  access: StaffAccess,
+  action: string,
+  appointmentId: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+): Promise<void> {
+  await writeAudit(tx, [
+    {
+      organizationId: access.location.organizationId,
+      actorUserId: access.principal.userId,
+      action: `appointment.${action}`,
+      entity: 'appointment',
+      entityId: appointmentId,
+      before,
+      after,
+      at: ctx.now(),
+    },
+  ]);
+}
+
 /** The staff transitions and the status each leads to. */
 export const STAFF_TRANSITIONS = {
   confirm: 'confirmed',
@@ -283,6 +309,18 @@ export async function transitionAppointment(
       toStatus: to,
       details: opts.reason ? { reason: opts.reason } : {},
     });
+    await audit(
+      tx,
+      ctx,
+      access,
+      to,
+      id,
+      { status: locked.status },
+      {
+        status: to,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      },
+    );
     await appointmentChanged(tx, ctx, {
       type: to === 'cancelled' ? 'appointment.cancelled' : 'appointment.updated',
       locationId: access.location.id,
@@ -315,6 +353,7 @@ export async function updateNotes(
       toStatus: locked.status,
       details: { notes: { before: before.notes, after: notes } },
     });
+    await audit(tx, ctx, access, 'notes_changed', id, { notes: before.notes }, { notes });
     await appointmentChanged(tx, ctx, {
       type: 'appointment.updated',
       locationId: access.location.id,
@@ -398,6 +437,15 @@ export async function rescheduleAsStaff(
           override: input.override === true,
         },
       });
+      await audit(
+        tx,
+        ctx,
+        access,
+        'rescheduled',
+        id,
+        { start: record.startsAt.toISOString(), barberId: locked.barberId },
+        { start: new Date(startMs).toISOString(), barberId, override: input.override === true },
+      );
       await appointmentChanged(tx, ctx, {
         type: 'appointment.updated',
         locationId: access.location.id,
@@ -480,6 +528,12 @@ export async function createAsStaff(
         action: 'created',
         toStatus: record.status,
         details: { source: input.source, override: input.override === true },
+      });
+      await audit(tx, ctx, access, 'created', record.id, null, {
+        start: new Date(startMs).toISOString(),
+        barberId: record.barberId,
+        source: input.source,
+        override: input.override === true,
       });
       if (client.email) {
         const view = toView(record, catalog.location, token, ctx.config.publicUrl, ctx.now());

@@ -352,3 +352,31 @@ describe('staff bookings and client search', () => {
     );
   });
 });
+
+describe('the audit log', () => {
+  it('records every staff change to an appointment, with before and after', async () => {
+    const res = await t.app.inject({
+      url: '/api/v1/organizations/current/audit?action=appointment.&limit=500',
+      headers: bearer(who.owner.session),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const actions = new Set(res.json().entries.map((e: { action: string }) => e.action));
+    for (const a of [
+      'checked_in',
+      'completed',
+      'confirmed',
+      'cancelled',
+      'notes_changed',
+      'rescheduled',
+      'created',
+    ])
+      expect(actions, a).toContain(`appointment.${a}`);
+    const cancel = res.json().entries.find((e: { action: string }) => e.action === 'appointment.cancelled');
+    expect(cancel).toMatchObject({
+      entity: 'appointment',
+      before: { status: 'confirmed' },
+      after: { status: 'cancelled', reason: 'Shop closed early' },
+      actor: { id: who.desk.staff.userId },
+    });
+  });
+});
