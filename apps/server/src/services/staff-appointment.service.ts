@@ -24,6 +24,7 @@ import { sqlState, type Tx } from '../db/client.ts';
 import {
   addHistory,
   findStaffAppointment,
+  listHistory,
   listAppointmentsInRange,
   listTimeOffInRange,
   lockAppointment,
@@ -279,7 +280,8 @@ async function reload(ctx: AppContext, access: StaffAccess, id: string): Promise
 
 /**
  * Moves an appointment along its lifecycle (packages/core/src/booking/lifecycle.ts).
- * @param opts.reason required for `cancel`, recorded in the history.
+ * @param opts.reason required for `cancel`, recorded in the history. A cancellation is mailed to
+ *   a client who has an email.
  * @throws AppError NOT_FOUND, FORBIDDEN, INVALID_STATE (not allowed from the current status),
  *   STALE_UPDATE.
  */
@@ -290,8 +292,9 @@ export async function transitionAppointment(
   action: StaffTransition,
   opts: { expected?: number | undefined; reason?: string | undefined } = {},
 ): Promise<StaffAppointmentView> {
-  await actionable(ctx, access, id);
+  const record = await actionable(ctx, access, id);
   const to = STAFF_TRANSITIONS[action];
+  let mailed = false;
   await inTransaction(ctx, async (tx) => {
     const locked = await lockFresh(tx, id, opts.expected);
     if (!canTransition(locked.status, to))
@@ -321,12 +324,31 @@ export async function transitionAppointment(
         ...(opts.reason ? { reason: opts.reason } : {}),
       },
     );
+    if (to === 'cancelled' && record.clientEmail) {
+      // The client learns that the shop cancelled. The manage link is of no use any more (and its
+      // token is not known here): the message and its calendar file point to "book again".
+      const view = toView(
+        { ...record, status: 'cancelled' },
+        access.location,
+        '',
+        ctx.config.publicUrl,
+        ctx.now(),
+      );
+      const changes = (await listHistory(tx, id)).length - 1;
+      await enqueueEmail(
+        tx,
+        renderEmail('cancellation', { ...view, manageUrl: view.bookAgainUrl }, record.clientEmail, changes),
+        ctx.now(),
+      );
+      mailed = true;
+    }
     await appointmentChanged(tx, ctx, {
       type: to === 'cancelled' ? 'appointment.cancelled' : 'appointment.updated',
       locationId: access.location.id,
       appointmentId: id,
     });
   });
+  if (mailed) ctx.outboxWritten();
   return reload(ctx, access, id);
 }
 

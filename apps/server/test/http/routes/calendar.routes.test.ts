@@ -11,6 +11,7 @@ import { createTestApp, type TestApp } from '../../support/harness.ts';
 import {
   bearer,
   createStaff,
+  emailsTo,
   locationId,
   signIn,
   type BearerSession,
@@ -168,6 +169,9 @@ describe('appointment actions', () => {
     expect(ok.json().status).toBe('cancelled');
     const history = await listHistory(t.runtime.database.db, id);
     expect(history.at(-1)).toMatchObject({ action: 'cancelled', details: { reason: 'Shop closed early' } });
+    const mails = await emailsTo(t, 'clientc@example.com');
+    expect(mails.at(-1)!.subject).toMatch(/cancel/i);
+    expect(mails.at(-1)!.text).toContain('Book again: http://bookedbarber.test/test-cuts');
   });
 
   it('refuses a stale edit with STALE_UPDATE (If-Match or version)', async () => {
