@@ -82,18 +82,30 @@ export async function openDatabase(opts: {
         if (!/^[a-z_]+$/.test(channel)) throw new Error(`Bad channel name: ${channel}`);
         let stopped = false;
         let client: InstanceType<typeof pg.Client> | undefined;
+        // After a lost connection, try again every second until it works or listening stops.
+        const retry = (): void => {
+          if (!stopped) setTimeout(() => void connect().catch(retry), 1_000).unref();
+        };
         const connect = async (): Promise<void> => {
           const c = new pg.Client({ connectionString: opts.databaseUrl });
           c.on('notification', (n) => {
             if (n.channel === channel && n.payload !== undefined) onMessage(n.payload);
           });
           c.on('error', () => undefined);
+          let up = false;
           c.on('end', () => {
-            if (!stopped) setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+            if (up) retry();
           });
-          await c.connect();
-          await c.query(`listen ${channel}`);
+          try {
+            await c.connect();
+            await c.query(`listen ${channel}`);
+          } catch (err) {
+            await c.end().catch(() => undefined);
+            throw err;
+          }
+          up = true;
           client = c;
+          if (stopped) await c.end().catch(() => undefined);
         };
         await connect();
         return async () => {

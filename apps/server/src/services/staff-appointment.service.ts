@@ -44,7 +44,7 @@ import {
 import { writeAudit } from '../repositories/audit.repository.ts';
 import { enqueueEmail } from '../repositories/outbox.repository.ts';
 import { hasOverlap } from '../repositories/schedule.repository.ts';
-import type { StaffAccess } from './access.service.ts';
+import { isUuid, type StaffAccess } from './access.service.ts';
 import { appointmentChanged } from './appointment-events.ts';
 import { planFor, resolveBarbers, resolveServices, type LocationCatalog } from './availability.service.ts';
 import {
@@ -188,9 +188,7 @@ export async function getCalendar(
  * @throws AppError NOT_FOUND (no such appointment here), FORBIDDEN (a barber, a colleague's).
  */
 async function actionable(ctx: AppContext, access: StaffAccess, id: string): Promise<StaffAppointmentRecord> {
-  const record = /^[0-9a-f-]{36}$/i.test(id)
-    ? await findStaffAppointment(ctx.database.db, access.location.id, id)
-    : undefined;
+  const record = isUuid(id) ? await findStaffAppointment(ctx.database.db, access.location.id, id) : undefined;
   if (!record) throw new AppError('NOT_FOUND', 'No appointment with this id at this location.');
   const own = ownBarberOnly(access);
   if (own !== null && record.barberId !== own)

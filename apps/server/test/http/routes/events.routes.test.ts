@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../../src/db/client.ts';
 import { buildApp } from '../../../src/http/app.ts';
 import { startRuntime, type Runtime } from '../../../src/runtime.ts';
@@ -133,6 +134,41 @@ describe('GET /locations/{locationId}/events', () => {
         await other?.app.close();
         await other?.runtime.close();
         await database.close();
+      }
+    },
+  );
+
+  it.runIf(ENGINE === 'postgres')(
+    'keeps announcing after the LISTEN connection was lost (it reconnects)',
+    async () => {
+      const db = t.runtime.database.db;
+      const listeners = async () =>
+        (
+          (await db.execute(sql`
+            select pid from pg_stat_activity
+            where datname = current_database() and query = 'listen appointment_events'`)) as unknown as {
+            rows: Array<{ pid: number }>;
+          }
+        ).rows.map((r) => r.pid);
+      const [old] = await listeners();
+      expect(old).toBeDefined();
+      await db.execute(sql`select pg_terminate_backend(${old})`);
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const now = await listeners();
+        if (now.length > 0 && !now.includes(old!)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const stream = await openStream(bearer(session));
+      try {
+        const booked = await book(
+          t,
+          bookingBody(t, '2026-12-11T10:00:00-05:00', { client: someClient('re') }),
+        );
+        expect(booked.statusCode, booked.body).toBe(201);
+        await stream.next('appointment.created', booked.json().id);
+      } finally {
+        await stream.close();
       }
     },
   );
