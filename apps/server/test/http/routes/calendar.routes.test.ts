@@ -208,6 +208,18 @@ describe('appointment actions', () => {
     expect(fresh.statusCode, fresh.body).toBe(200);
   });
 
+  it('lets exactly one of two simultaneous edits of the same version through', async () => {
+    const res = await book(t, bookingBody(t, '2026-12-09T13:00:00-05:00', { client: someClient('race') }));
+    const cal = await as('desk', 'GET', '/calendar?from=2026-12-09&to=2026-12-09');
+    const version = cal.json().appointments.find((a: { id: string }) => a.id === res.json().id).version;
+    const answers = await Promise.all([
+      as('desk', 'PATCH', `/appointments/${res.json().id}`, { notes: 'First', version }),
+      as('owner', 'POST', `/appointments/${res.json().id}/check-in`, { version }),
+    ]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.statusCode === 409)!.json().code).toBe('STALE_UPDATE');
+  });
+
   it('reschedules: the same rules as online, or with an override that is recorded', async () => {
     const res = await book(t, bookingBody(t, '2026-12-10T10:00:00-05:00', { client: someClient('r') }));
     const id = res.json().id as string;

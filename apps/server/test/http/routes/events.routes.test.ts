@@ -11,7 +11,15 @@ import { buildApp } from '../../../src/http/app.ts';
 import { startRuntime, type Runtime } from '../../../src/runtime.ts';
 import { book, bookingBody, someClient, tokenOf } from '../../support/api.ts';
 import { createTestApp, ENGINE, testConfig, type TestApp } from '../../support/harness.ts';
-import { bearer, createStaff, locationId, signIn, type BearerSession } from '../../support/staff.ts';
+import {
+  bearer,
+  CookieJar,
+  createStaff,
+  locationId,
+  loginRequest,
+  signIn,
+  type BearerSession,
+} from '../../support/staff.ts';
 
 let t: TestApp;
 let loc: string;
@@ -23,6 +31,7 @@ beforeAll(async () => {
   await t.runtime.outbox.stop();
   loc = await locationId(t);
   session = await signIn(t, await createStaff(t, { email: 'desk@events.example', role: 'front_desk' }));
+  await createStaff(t, { email: 'barber@events.example', role: 'barber', barberId: t.ids.barbers.ben });
   baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => t?.close());
@@ -101,6 +110,33 @@ describe('GET /locations/{locationId}/events', () => {
       const cancelled = await t.app.inject({ method: 'POST', url: `/api/v1/manage/${token}/cancel` });
       expect(cancelled.statusCode, cancelled.body).toBe(200);
       await stream.next('appointment.cancelled', id);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('authenticates by the session cookie too (what EventSource sends)', async () => {
+    const jar = new CookieJar();
+    const csrf = await t.app.inject({ url: '/api/v1/auth/csrf' });
+    jar.take(csrf);
+    const login = await loginRequest(
+      t,
+      { email: 'barber@events.example', password: 'correct horse battery', session: 'cookie' },
+      { headers: { ...jar.header(), 'x-csrf-token': csrf.json().csrfToken } },
+    );
+    expect(login.statusCode, login.body).toBe(200);
+    jar.take(login);
+    const stream = await openStream(jar.header());
+    try {
+      const booked = await book(
+        t,
+        bookingBody(t, '2026-12-08T11:00:00-05:00', {
+          barberId: t.ids.barbers.ben,
+          client: someClient('ck'),
+        }),
+      );
+      expect(booked.statusCode, booked.body).toBe(201);
+      await stream.next('appointment.created', booked.json().id);
     } finally {
       await stream.close();
     }
