@@ -31,6 +31,8 @@ export async function startRuntime(
     now?: () => Date;
     database?: Database;
     outboxIntervalMs?: number;
+    /** Wake the outbox worker after each commit that wrote a message (default true; tests drain by hand). */
+    wakeOutboxOnCommit?: boolean;
     log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   } = {},
 ): Promise<Runtime> {
@@ -54,7 +56,16 @@ export async function startRuntime(
   const outbox = startOutboxWorker({ db: database.db, mailer, now, intervalMs: opts.outboxIntervalMs, log });
   const events = new AppointmentEvents(database);
   await events.start();
-  const ctx: AppContext = { database, config, secrets, now, outboxWritten: () => outbox.wake(), events };
+  const ctx: AppContext = {
+    database,
+    config,
+    secrets,
+    now,
+    outboxWritten: () => {
+      if (opts.wakeOutboxOnCommit !== false) outbox.wake();
+    },
+    events,
+  };
   return {
     ctx,
     database,

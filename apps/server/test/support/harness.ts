@@ -210,7 +210,14 @@ export async function createTestApp(
   const { database, drop, url } = await createTestDatabase();
   const clock = new TestClock(Date.parse(opts.now ?? '2026-12-07T08:00:00-05:00'));
   const config = testConfig(opts.env);
-  const runtime = await startRuntime(config, { now: clock.now, database, outboxIntervalMs: 0 });
+  // Messages stay in the outbox until a test drains it, so tests can read what a transaction wrote
+  // without racing the worker (which strips a message's body once it is sent).
+  const runtime = await startRuntime(config, {
+    now: clock.now,
+    database,
+    outboxIntervalMs: 0,
+    wakeOutboxOnCommit: false,
+  });
   await importShop(database.db, parseShopFile(opts.shop ?? fixtureShop()));
   const catalog = await loadCatalog(database.db, (opts.shop ?? fixtureShop()).locations[0]!.slug);
   const app = await buildApp({ ctx: runtime.ctx });
