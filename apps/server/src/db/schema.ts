@@ -116,10 +116,30 @@ export const timeOff = pgTable(
     startsAt: ts('starts_at').notNull(),
     endsAt: ts('ends_at').notNull(),
     reason: text('reason'),
+    /** `time_off` (a barber's leave, requested and approved) or `blocked` (staff block a stretch of the calendar). */
+    kind: text('kind', { enum: ['time_off', 'blocked'] })
+      .notNull()
+      .default('time_off'),
+    /** Only `approved` rows remove time from availability; a barber's request starts as `requested`. */
+    status: text('status', { enum: ['requested', 'approved', 'declined'] })
+      .notNull()
+      .default('approved'),
+    requestedByUserId: uuid('requested_by_user_id').references(() => users.id),
+    decidedByUserId: uuid('decided_by_user_id').references(() => users.id),
+    decidedAt: ts('decided_at'),
+    createdAt: createdAt(),
   },
   (t) => [index('time_off_barber').on(t.barberId, t.startsAt)],
 );
 
+/**
+ * Clients of an organization. `email`, `phone` and `notes` are AES-256-GCM ciphertext
+ * (security/client-fields.ts; the client id and column bound as additional data) once `encrypted`
+ * is true; rows written before migration 0004 hold plaintext until the start-up pass seals them.
+ * `email_hash`/`phone_hash` are HMAC-SHA256 of the normalized value under the lookup key, so an
+ * exact email or phone can be found without decrypting. A merged duplicate keeps its row with
+ * `merged_into_id` set (history) and leaves the unique email index.
+ */
 export const clients = pgTable(
   'clients',
   {
@@ -128,17 +148,33 @@ export const clients = pgTable(
       .notNull()
       .references(() => organizations.id),
     name: text('name').notNull(),
+    /** Ciphertext (plaintext only while `encrypted` is false). */
     email: text('email'),
-    /** lower(trim(email)); unique per organization. */
-    emailNormalized: text('email_normalized'),
+    /** HMAC-SHA256 (hex) of lower(trim(email)); unique per organization among unmerged clients. */
+    emailHash: text('email_hash'),
+    /** Ciphertext (plaintext only while `encrypted` is false). */
     phone: text('phone'),
-    /** digits only, with a leading + when given in international form. */
-    phoneNormalized: text('phone_normalized'),
+    /** HMAC-SHA256 (hex) of the phone's digits (with a leading + in international form). */
+    phoneHash: text('phone_hash'),
+    /** Staff notes, ciphertext. */
+    notes: text('notes'),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Whether email/phone/notes are ciphertext (false only for rows from before 0004). */
+    encrypted: boolean('encrypted').notNull().default(false),
+    /** The client this duplicate was merged into (kept for history), or null. */
+    mergedIntoId: uuid('merged_into_id'),
     createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('clients_org_email').on(t.organizationId, t.emailNormalized),
-    index('clients_org_phone').on(t.organizationId, t.phoneNormalized),
+    uniqueIndex('clients_org_email_hash')
+      .on(t.organizationId, t.emailHash)
+      .where(sql`${t.mergedIntoId} is null`),
+    index('clients_org_phone_hash').on(t.organizationId, t.phoneHash),
+    index('clients_org_name').on(t.organizationId, t.name),
   ],
 );
 
@@ -402,3 +438,49 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_org_at').on(t.organizationId, t.at)],
 );
+
+/** A client's sign-in (one-time link → session cookie), stored as SHA-256 (hex) of the token. */
+export const clientSessions = pgTable(
+  'client_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('client_sessions_client').on(t.clientId)],
+);
+
+/** Single-use emailed sign-in links for clients (15 minutes), stored as SHA-256 (hex) only. */
+export const clientLoginTokens = pgTable(
+  'client_login_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id),
+    /** The location whose page the link opens. */
+    locationId: uuid('location_id')
+      .notNull()
+      .references(() => locations.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('client_login_tokens_client').on(t.clientId)],
+);
+
+/**
+ * Small server-wide facts kept with the data. `client_lookup_key_id`: the id of the key that made
+ * `clients.email_hash`/`phone_hash` (security/client-fields.ts); when AUTH_SECRET changes, the
+ * start recomputes every hash before serving (runtime.ts).
+ */
+export const serverSettings = pgTable('server_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
