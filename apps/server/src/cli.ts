@@ -6,12 +6,16 @@
  *   export SLUG        print the organization that owns SLUG as a shop file
  *   seed [--force]     add the demo shop (fade-and-co)
  *   schema             print the shop file's JSON Schema
+ *   rotate-keys        re-encrypt everything encrypted at rest with the current ENCRYPTION_KEY
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { openDatabase } from './db/client.ts';
 import { seedDemo } from './db/seed/demo-shop.ts';
+import { resolveSecrets } from './config/secrets.ts';
+import { clientCipher } from './security/client-fields.ts';
+import { rotateKeys } from './services/key-rotation.service.ts';
 import { exportShop, importShop } from './services/shop-import.service.ts';
 import { parseShopFile, ShopFileError, shopFileJsonSchema } from './shops/shop-file.ts';
 
@@ -19,7 +23,8 @@ const USAGE = `Usage: npm run cli -- <command>
   import FILE.json   create or update a shop from a shop file
   export SLUG        print a shop as a shop file (JSON)
   seed [--force]     add the demo shop "fade-and-co"
-  schema             print the shop file JSON Schema`;
+  schema             print the shop file JSON Schema
+  rotate-keys        re-encrypt client details and TOTP secrets with the first ENCRYPTION_KEY`;
 
 /** Runs one CLI command; returns the exit code. Output goes to the given streams. */
 export async function runCli(
@@ -34,7 +39,7 @@ export async function runCli(
     io.out(`${JSON.stringify(shopFileJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  if (!command || !['import', 'export', 'seed'].includes(command)) {
+  if (!command || !['import', 'export', 'seed', 'rotate-keys'].includes(command)) {
     io.err(`${USAGE}\n`);
     return command ? 2 : 0;
   }
@@ -62,9 +67,18 @@ export async function runCli(
       return 1;
     }
   }
+  const secrets = resolveSecrets(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
+    if (command === 'rotate-keys') {
+      const r = await rotateKeys(database.db, secrets);
+      io.out(
+        `Re-encrypted ${r.clients} clients and ${r.totpSecrets} two-factor secrets with key ${r.keyId}. ` +
+          'Keys other than the first may now be removed from ENCRYPTION_KEY.\n',
+      );
+      return 0;
+    }
     if (command === 'import') {
       const summary = await importShop(database.db, parseShopFile(json));
       io.out(
@@ -80,7 +94,9 @@ export async function runCli(
       }
       io.out(`${JSON.stringify(file, null, 2)}\n`);
     } else {
-      const seeded = await seedDemo(database.db, new Date(), { force: args.includes('--force') });
+      const seeded = await seedDemo(database.db, clientCipher(secrets), new Date(), {
+        force: args.includes('--force'),
+      });
       io.out(
         seeded
           ? 'Seeded the demo shop "fade-and-co".\n'

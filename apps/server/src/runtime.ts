@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from './jobs/mailer.ts';
 import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.job.ts';
 import { AppointmentEvents } from './services/appointment-events.ts';
 import type { AppContext } from './services/context.ts';
+import { prepareClientRecords } from './services/key-rotation.service.ts';
 
 /** A started runtime: close() stops the worker and the database. */
 export interface Runtime {
@@ -46,6 +47,13 @@ export async function startRuntime(
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   await database.migrate();
+  // Seal client rows still in plaintext (from before migration 0004) and remake the search hashes
+  // after an AUTH_SECRET change; a no-op on most starts.
+  const prepared = await prepareClientRecords(database.db, secrets);
+  if (prepared.sealed > 0)
+    log.info({ clients: prepared.sealed }, 'Encrypted the contact details of clients stored in plaintext.');
+  if (prepared.rehashed !== null)
+    log.warn({ clients: prepared.rehashed }, 'AUTH_SECRET changed: recomputed the client search hashes.');
   const now = opts.now ?? (() => new Date());
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,

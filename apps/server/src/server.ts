@@ -2,6 +2,7 @@
  * Starts BookedBarber: reads config, migrates, seeds the demo shop on an empty database, listens,
  * prints where to open it, and shuts down gracefully on SIGINT/SIGTERM.
  */
+import { clientCipher } from './security/client-fields.ts';
 import { sql } from 'drizzle-orm';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { openDatabase } from './db/client.ts';
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
         warn: (obj, msg) => console.warn(msg, obj),
       },
     });
-    if (config.seedDemo && (await seedDemo(runtime.database.db, new Date())))
+    if (
+      config.seedDemo &&
+      (await seedDemo(runtime.database.db, clientCipher(runtime.ctx.secrets), new Date()))
+    )
       console.log(`Seeded the demo shop "${DEMO_SLUG}".`);
     const app = await buildApp({ ctx: runtime.ctx, logger: { level: config.logLevel } });
     app.addHook('onClose', async () => {
