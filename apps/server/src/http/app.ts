@@ -21,7 +21,13 @@ import type { AppContext } from '../services/context.ts';
 import { ACCESS_COOKIE, registerAuth } from './auth.ts';
 import { registerProblemHandlers, sendProblem } from './problem.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
+import { locationAdminRoutes } from './routes/back-office/locations-admin.routes.ts';
+import { scheduleRoutes } from './routes/back-office/schedules.routes.ts';
+import { serviceAdminRoutes } from './routes/back-office/services-admin.routes.ts';
+import { blockedTimeRoutes } from './routes/calendar/blocked-times.routes.ts';
 import { calendarRoutes } from './routes/calendar/calendar.routes.ts';
+import { clientAccountRoutes } from './routes/clients/client-account.routes.ts';
+import { clientRoutes } from './routes/clients/clients.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { locationRoutes } from './routes/locations/locations.routes.ts';
 import { manageRoutes } from './routes/manage/manage.routes.ts';
@@ -88,6 +94,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
         { name: 'auth', description: 'Staff sign-in, sessions, passwords and two-factor' },
         { name: 'staff', description: 'Staff of a location (owners and managers)' },
         { name: 'organization', description: 'Organization-wide (owners)' },
+        { name: 'client', description: 'A client signed in by an emailed link: history and book again' },
         { name: 'ops', description: 'Health and readiness' },
       ],
       components: {
@@ -152,7 +159,13 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(meRoutes, { ctx });
       await api.register(staffRoutes, { ctx });
       await api.register(calendarRoutes, { ctx });
+      await api.register(blockedTimeRoutes, { ctx });
       await api.register(organizationRoutes, { ctx });
+      await api.register(locationAdminRoutes, { ctx });
+      await api.register(serviceAdminRoutes, { ctx });
+      await api.register(scheduleRoutes, { ctx });
+      await api.register(clientRoutes, { ctx });
+      await api.register(clientAccountRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -446,6 +446,12 @@ export const calendarSchema = z.object({
       start: z.string(),
       end: z.string(),
       reason: z.string().nullable(),
+      kind: z
+        .enum(['time_off', 'blocked'])
+        .meta({ description: '`time_off` (leave) or `blocked` (blocked time)' }),
+      status: z
+        .enum(['requested', 'approved', 'declined'])
+        .meta({ description: '`requested` is pending and does not block bookings yet' }),
     }),
   ),
 });

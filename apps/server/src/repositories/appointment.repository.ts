@@ -1,7 +1,7 @@
 /**
  * Appointments, their service lines and their history.
  */
-import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
 import type { AppointmentStatus, ServiceLine } from '@bookedbarber/core';
 import type { DbOrTx } from '../db/client.ts';
 import {
@@ -12,6 +12,8 @@ import {
   clients,
   timeOff,
 } from '../db/schema.ts';
+import type { ClientFieldCipher } from '../security/client-fields.ts';
+import { openClientEmail, openClientPhone } from './client.repository.ts';
 
 /** An appointment with what the client-facing view needs. Instants are Dates (UTC). */
 export interface AppointmentRecord {
@@ -68,13 +70,18 @@ export async function insertAppointment(db: DbOrTx, a: NewAppointment): Promise<
   return id;
 }
 
-async function load(db: DbOrTx, where: ReturnType<typeof eq>): Promise<AppointmentRecord | undefined> {
+async function load(
+  db: DbOrTx,
+  cipher: ClientFieldCipher,
+  where: ReturnType<typeof eq>,
+): Promise<AppointmentRecord | undefined> {
   const [row] = await db
     .select({
       a: appointments,
       barberName: barbers.name,
       clientName: clients.name,
       clientEmail: clients.email,
+      clientEncrypted: clients.encrypted,
     })
     .from(appointments)
     .innerJoin(barbers, eq(barbers.id, appointments.barberId))
@@ -95,7 +102,11 @@ async function load(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Appointme
     barberName: row.barberName,
     clientId: a.clientId,
     clientName: row.clientName,
-    clientEmail: row.clientEmail,
+    clientEmail: openClientEmail(cipher, {
+      clientId: a.clientId,
+      encrypted: row.clientEncrypted,
+      email: row.clientEmail,
+    }),
     status: a.status,
     source: a.source,
     startsAt: a.startsAt,
@@ -113,16 +124,21 @@ async function load(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Appointme
 }
 
 /** The appointment with this id, or undefined. */
-export function findAppointmentById(db: DbOrTx, id: string): Promise<AppointmentRecord | undefined> {
-  return load(db, eq(appointments.id, id));
+export function findAppointmentById(
+  db: DbOrTx,
+  cipher: ClientFieldCipher,
+  id: string,
+): Promise<AppointmentRecord | undefined> {
+  return load(db, cipher, eq(appointments.id, id));
 }
 
 /** The appointment whose manage token hashes to `tokenHash`, or undefined. */
 export function findAppointmentByTokenHash(
   db: DbOrTx,
+  cipher: ClientFieldCipher,
   tokenHash: string,
 ): Promise<AppointmentRecord | undefined> {
-  return load(db, eq(appointments.manageTokenHash, tokenHash));
+  return load(db, cipher, eq(appointments.manageTokenHash, tokenHash));
 }
 
 /** Sets the status (no rule check: the service decides). */
@@ -213,7 +229,11 @@ export interface StaffAppointmentRecord extends AppointmentRecord {
   createdAt: Date;
 }
 
-async function loadStaff(db: DbOrTx, where: ReturnType<typeof eq>): Promise<StaffAppointmentRecord[]> {
+async function loadStaff(
+  db: DbOrTx,
+  cipher: ClientFieldCipher,
+  where: ReturnType<typeof eq>,
+): Promise<StaffAppointmentRecord[]> {
   const rows = await db
     .select({
       a: appointments,
@@ -221,6 +241,7 @@ async function loadStaff(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Staf
       clientName: clients.name,
       clientEmail: clients.email,
       clientPhone: clients.phone,
+      clientEncrypted: clients.encrypted,
     })
     .from(appointments)
     .innerJoin(barbers, eq(barbers.id, appointments.barberId))
@@ -249,15 +270,23 @@ async function loadStaff(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Staf
     });
     byId.set(l.appointmentId, list);
   }
-  return rows.map(({ a, barberName, clientName, clientEmail, clientPhone }) => ({
+  return rows.map(({ a, barberName, clientName, clientEmail, clientPhone, clientEncrypted }) => ({
     id: a.id,
     locationId: a.locationId,
     barberId: a.barberId,
     barberName,
     clientId: a.clientId,
     clientName,
-    clientEmail,
-    clientPhone,
+    clientEmail: openClientEmail(cipher, {
+      clientId: a.clientId,
+      encrypted: clientEncrypted,
+      email: clientEmail,
+    }),
+    clientPhone: openClientPhone(cipher, {
+      clientId: a.clientId,
+      encrypted: clientEncrypted,
+      phone: clientPhone,
+    }),
     status: a.status,
     source: a.source,
     startsAt: a.startsAt,
@@ -274,6 +303,7 @@ async function loadStaff(db: DbOrTx, where: ReturnType<typeof eq>): Promise<Staf
 /** The appointments of a location starting in [from, to), optionally of one barber, by start. */
 export function listAppointmentsInRange(
   db: DbOrTx,
+  cipher: ClientFieldCipher,
   locationId: string,
   from: Date,
   to: Date,
@@ -285,16 +315,21 @@ export function listAppointmentsInRange(
     gt(appointments.endsAt, from),
   ];
   if (barberId) conditions.push(eq(appointments.barberId, barberId));
-  return loadStaff(db, and(...conditions)!);
+  return loadStaff(db, cipher, and(...conditions)!);
 }
 
 /** The appointment with this id at this location (staff view), or undefined. */
 export async function findStaffAppointment(
   db: DbOrTx,
+  cipher: ClientFieldCipher,
   locationId: string,
   id: string,
 ): Promise<StaffAppointmentRecord | undefined> {
-  const [found] = await loadStaff(db, and(eq(appointments.id, id), eq(appointments.locationId, locationId))!);
+  const [found] = await loadStaff(
+    db,
+    cipher,
+    and(eq(appointments.id, id), eq(appointments.locationId, locationId))!,
+  );
   return found;
 }
 
@@ -330,9 +365,16 @@ export interface TimeOffRecord {
   startsAt: Date;
   endsAt: Date;
   reason: string | null;
+  /** `time_off` (leave) or `blocked` (staff blocked the calendar). */
+  kind: 'time_off' | 'blocked';
+  /** `requested` (pending a decision) or `approved`; declined rows are never listed. */
+  status: 'requested' | 'approved' | 'declined';
 }
 
-/** Time off of the location's barbers (optionally one) overlapping [from, to), by start. */
+/**
+ * Time off and blocked time of the location's barbers (optionally one) overlapping [from, to),
+ * by start; requested and approved rows, never declined ones.
+ */
 export async function listTimeOffInRange(
   db: DbOrTx,
   locationId: string,
@@ -340,7 +382,12 @@ export async function listTimeOffInRange(
   to: Date,
   barberId?: string,
 ): Promise<TimeOffRecord[]> {
-  const conditions = [eq(barbers.locationId, locationId), lt(timeOff.startsAt, to), gt(timeOff.endsAt, from)];
+  const conditions = [
+    eq(barbers.locationId, locationId),
+    lt(timeOff.startsAt, to),
+    gt(timeOff.endsAt, from),
+    ne(timeOff.status, 'declined'),
+  ];
   if (barberId) conditions.push(eq(timeOff.barberId, barberId));
   return db
     .select({
@@ -349,6 +396,8 @@ export async function listTimeOffInRange(
       startsAt: timeOff.startsAt,
       endsAt: timeOff.endsAt,
       reason: timeOff.reason,
+      kind: timeOff.kind,
+      status: timeOff.status,
     })
     .from(timeOff)
     .innerJoin(barbers, eq(barbers.id, timeOff.barberId))
@@ -359,4 +408,24 @@ export async function listTimeOffInRange(
 /** Sets the version (`updated_at`) after a staff change. */
 export async function setVersion(db: DbOrTx, id: string, at: Date): Promise<void> {
   await db.update(appointments).set({ updatedAt: at }).where(eq(appointments.id, id));
+}
+
+/** The stored times of an appointment (UTC), including the buffers it holds (`occupied…`). */
+export async function appointmentTimes(
+  db: DbOrTx,
+  id: string,
+): Promise<
+  { barberId: string; startsAt: Date; endsAt: Date; occupiedFrom: Date; occupiedUntil: Date } | undefined
+> {
+  const [row] = await db
+    .select({
+      barberId: appointments.barberId,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+      occupiedFrom: appointments.occupiedFrom,
+      occupiedUntil: appointments.occupiedUntil,
+    })
+    .from(appointments)
+    .where(eq(appointments.id, id));
+  return row;
 }

@@ -48,7 +48,8 @@ export async function loadBusy(
     select barber_id, 'timeOff',
       json_agg(json_build_array(extract(epoch from starts_at) * 1000, extract(epoch from ends_at) * 1000))
     from time_off
-    where barber_id in (${idList(barberIds)}) and starts_at < ${toIso}::timestamptz and ends_at > ${fromIso}::timestamptz
+    where barber_id in (${idList(barberIds)}) and status = 'approved'
+      and starts_at < ${toIso}::timestamptz and ends_at > ${fromIso}::timestamptz
     group by barber_id`);
   const rows = (
     res as unknown as { rows: Array<{ barberId: string; kind: 'busy' | 'timeOff'; ranges: unknown }> }

@@ -16,12 +16,16 @@ import type { AppContext } from './context.ts';
 /** What happened to an appointment. */
 export type AppointmentEventType = 'appointment.created' | 'appointment.updated' | 'appointment.cancelled';
 
-/** One change, as the events stream sends it. */
-export interface AppointmentEvent {
-  type: AppointmentEventType;
-  locationId: string;
-  appointmentId: string;
-}
+/** What happened to a barber's time off or blocked time (a `time_off` row). */
+export type TimeOffEventType = 'time_off.created' | 'time_off.deleted';
+
+/**
+ * One change of a location's calendar, as the events stream sends it: an appointment's
+ * (`appointmentId`) or a time-off / blocked-time row's (`timeOffId`).
+ */
+export type AppointmentEvent =
+  | { type: AppointmentEventType; locationId: string; appointmentId: string }
+  | { type: TimeOffEventType; locationId: string; timeOffId: string };
 
 /** The PostgreSQL channel. */
 export const EVENTS_CHANNEL = 'appointment_events';

@@ -41,6 +41,7 @@ import {
   type LocationCatalog,
 } from './availability.service.ts';
 import { loadCatalog, loadCatalogById } from './catalog.service.ts';
+import { clientCipher } from '../security/client-fields.ts';
 import type { AppContext } from './context.ts';
 import { appointmentChanged } from './appointment-events.ts';
 import { toView, type AppointmentView } from './appointment-view.ts';
@@ -70,7 +71,8 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-function requestHash(body: unknown): string {
+/** SHA-256 of a request body in a stable JSON form (keys sorted), for Idempotency-Key replays. */
+export function requestHash(body: unknown): string {
   return crypto.createHash('sha256').update(stableJson(body)).digest('hex');
 }
 
@@ -344,7 +346,12 @@ export async function createAppointment(
   let result: { status: number; body: AppointmentView } | undefined;
   try {
     result = await inTransaction(ctx, async (tx) => {
-      const clientId = await upsertClient(tx, location.organizationId, input.client);
+      const clientId = await upsertClient(
+        tx,
+        clientCipher(ctx.secrets),
+        location.organizationId,
+        input.client,
+      );
       const record = await insertIntoFirstFree(
         tx,
         catalog,
@@ -470,7 +477,11 @@ async function loadByToken(
   ctx: AppContext,
   token: string,
 ): Promise<{ record: AppointmentRecord; catalog: LocationCatalog }> {
-  const record = await findAppointmentByTokenHash(ctx.database.db, hashToken(token));
+  const record = await findAppointmentByTokenHash(
+    ctx.database.db,
+    clientCipher(ctx.secrets),
+    hashToken(token),
+  );
   if (!record)
     throw new AppError('NOT_FOUND', 'This link is not valid. Check the link in your confirmation email.');
   const catalog = await loadCatalogById(ctx.database.db, record.locationId);
@@ -479,7 +490,11 @@ async function loadByToken(
 
 /** The appointment behind a manage token. @throws AppError NOT_FOUND. */
 export async function getByToken(ctx: AppContext, token: string): Promise<AppointmentView> {
-  const record = await findAppointmentByTokenHash(ctx.database.db, hashToken(token));
+  const record = await findAppointmentByTokenHash(
+    ctx.database.db,
+    clientCipher(ctx.secrets),
+    hashToken(token),
+  );
   if (!record)
     throw new AppError('NOT_FOUND', 'This link is not valid. Check the link in your confirmation email.');
   const location = (await findLocationById(ctx.database.db, record.locationId))!;
@@ -525,7 +540,7 @@ export async function cancelByToken(ctx: AppContext, token: string): Promise<App
       locationId: record.locationId,
       appointmentId: record.id,
     });
-    const updated = (await findAppointmentById(tx, record.id))!;
+    const updated = (await findAppointmentById(tx, clientCipher(ctx.secrets), record.id))!;
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
     const changes = (await listHistory(tx, record.id)).length - 1;
     if (updated.clientEmail)
@@ -604,7 +619,7 @@ export async function rescheduleByToken(
       locationId: record.locationId,
       appointmentId: record.id,
     });
-    const updated = (await findAppointmentById(tx, record.id))!;
+    const updated = (await findAppointmentById(tx, clientCipher(ctx.secrets), record.id))!;
     const v = toView(updated, catalog.location, token, ctx.config.publicUrl, ctx.now());
     const changes = (await listHistory(tx, record.id)).length - 1;
     if (updated.clientEmail)

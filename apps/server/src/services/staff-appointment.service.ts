@@ -23,6 +23,7 @@ import {
 import { sqlState, type Tx } from '../db/client.ts';
 import {
   addHistory,
+  appointmentTimes,
   findStaffAppointment,
   listHistory,
   listAppointmentsInRange,
@@ -42,6 +43,7 @@ import {
   type ClientRecord,
 } from '../repositories/client.repository.ts';
 import { writeAudit } from '../repositories/audit.repository.ts';
+import { findStoredResponse, storeResponse } from '../repositories/idempotency.repository.ts';
 import { enqueueEmail } from '../repositories/outbox.repository.ts';
 import { hasOverlap } from '../repositories/schedule.repository.ts';
 import { isUuid, type StaffAccess } from './access.service.ts';
@@ -54,12 +56,14 @@ import {
   insertIntoFirstFree,
   newManageToken,
   parseStart,
+  requestHash,
   requireSlot,
   SlotTaken,
   slotUnavailable,
   timesOf,
 } from './booking.service.ts';
 import { loadCatalogById } from './catalog.service.ts';
+import { clientCipher } from '../security/client-fields.ts';
 import type { AppContext } from './context.ts';
 import { toView } from './appointment-view.ts';
 import { renderEmail } from './messages.ts';
@@ -93,7 +97,17 @@ export interface CalendarView {
   to: string;
   appointments: StaffAppointmentView[];
   /** Time off and blocked time of the barbers (a barber sees a colleague's without the reason). */
-  timeOff: Array<{ id: string; barberId: string; start: string; end: string; reason: string | null }>;
+  timeOff: Array<{
+    id: string;
+    barberId: string;
+    start: string;
+    end: string;
+    reason: string | null;
+    /** `time_off` (leave) or `blocked` (blocked time). */
+    kind: 'time_off' | 'blocked';
+    /** `approved` (the time is taken out of availability) or `requested` (pending). */
+    status: 'requested' | 'approved' | 'declined';
+  }>;
 }
 
 /** The barber profile the caller acts as when their role is `barber`, else null (sees everything). */
@@ -165,7 +179,7 @@ export async function getCalendar(
   const from = new Date(startOfLocalDay(q.from, tz));
   const to = new Date(startOfLocalDay(addDays(q.to, 1), tz));
   const [rows, off] = await Promise.all([
-    listAppointmentsInRange(db, access.location.id, from, to, q.barberId),
+    listAppointmentsInRange(db, clientCipher(ctx.secrets), access.location.id, from, to, q.barberId),
     listTimeOffInRange(db, access.location.id, from, to, q.barberId),
   ]);
   return {
@@ -179,6 +193,8 @@ export async function getCalendar(
       start: toOffsetIso(t.startsAt.getTime(), tz),
       end: toOffsetIso(t.endsAt.getTime(), tz),
       reason: seesContacts(access, t.barberId) ? t.reason : null,
+      kind: t.kind,
+      status: t.status,
     })),
   };
 }
@@ -188,7 +204,9 @@ export async function getCalendar(
  * @throws AppError NOT_FOUND (no such appointment here), FORBIDDEN (a barber, a colleague's).
  */
 async function actionable(ctx: AppContext, access: StaffAccess, id: string): Promise<StaffAppointmentRecord> {
-  const record = isUuid(id) ? await findStaffAppointment(ctx.database.db, access.location.id, id) : undefined;
+  const record = isUuid(id)
+    ? await findStaffAppointment(ctx.database.db, clientCipher(ctx.secrets), access.location.id, id)
+    : undefined;
   if (!record) throw new AppError('NOT_FOUND', 'No appointment with this id at this location.');
   const own = ownBarberOnly(access);
   if (own !== null && record.barberId !== own)
@@ -272,7 +290,12 @@ export const STAFF_TRANSITIONS = {
 export type StaffTransition = keyof typeof STAFF_TRANSITIONS;
 
 async function reload(ctx: AppContext, access: StaffAccess, id: string): Promise<StaffAppointmentView> {
-  const record = (await findStaffAppointment(ctx.database.db, access.location.id, id))!;
+  const record = (await findStaffAppointment(
+    ctx.database.db,
+    clientCipher(ctx.secrets),
+    access.location.id,
+    id,
+  ))!;
   return toStaffView(record, access, access.location.timezone);
 }
 
@@ -480,6 +503,91 @@ export async function rescheduleAsStaff(
   return reload(ctx, access, id);
 }
 
+/** Shortest and longest appointment a resize may make, in minutes. */
+export const RESIZE_LIMITS = { min: 5, max: 12 * 60 } as const;
+
+/**
+ * Changes when an appointment ends (the calendar's drag-to-resize): the start, barber, services
+ * and price stay; the buffer after it moves with the end. Opening and barber hours are not
+ * checked (a staff decision, like `override`), but the barber's other appointments are: an
+ * overlap is refused (checked in the transaction; the exclusion constraint is the backstop).
+ * Allowed while the appointment is pending, confirmed or checked in. Recorded in the history as
+ * `rescheduled` (with `fromEnd`/`toEnd`) and in the audit log as `appointment.rescheduled`.
+ * @param endIso ISO 8601 with an offset; after the start by {@link RESIZE_LIMITS}.
+ * @throws AppError NOT_FOUND, FORBIDDEN (a barber, a colleague's), VALIDATION_FAILED (`end`),
+ *   INVALID_STATE, STALE_UPDATE, SLOT_UNAVAILABLE.
+ */
+export async function resizeAsStaff(
+  ctx: AppContext,
+  access: StaffAccess,
+  id: string,
+  endIso: string,
+  expected?: number,
+): Promise<StaffAppointmentView> {
+  await actionable(ctx, access, id);
+  const endMs = parseStart(endIso, 'end');
+  const resizable = (st: AppointmentStatus) => canReschedule(st) || st === 'checked_in';
+  try {
+    await inTransaction(ctx, async (tx) => {
+      const locked = await lockFresh(tx, id, expected);
+      if (!resizable(locked.status))
+        throw new AppError(
+          'INVALID_STATE',
+          `This appointment is ${locked.status.replace('_', ' ')}; its length cannot change.`,
+        );
+      const t = (await appointmentTimes(tx, id))!;
+      const minutes = (endMs - t.startsAt.getTime()) / 60_000;
+      if (minutes < RESIZE_LIMITS.min || minutes > RESIZE_LIMITS.max)
+        throw validationError([
+          {
+            field: 'end',
+            message: `Must be ${RESIZE_LIMITS.min} minutes to ${RESIZE_LIMITS.max / 60} hours after the start`,
+          },
+        ]);
+      const bufferAfter = t.occupiedUntil.getTime() - t.endsAt.getTime();
+      const occupiedUntil = new Date(endMs + bufferAfter);
+      if (await hasOverlap(tx, t.barberId, t.occupiedFrom, occupiedUntil, id)) throw new SlotTaken();
+      try {
+        await tx.transaction(async (sp) => {
+          await setTimes(sp, id, { ...t, endsAt: new Date(endMs), occupiedUntil });
+        });
+      } catch (err) {
+        if (sqlState(err) === '23P01') throw new SlotTaken();
+        throw err;
+      }
+      await setVersion(tx, id, nextVersion(locked.updatedAt));
+      await addHistory(tx, {
+        appointmentId: id,
+        actor: `staff:${access.principal.userId}`,
+        action: 'rescheduled',
+        details: { fromEnd: t.endsAt.toISOString(), toEnd: new Date(endMs).toISOString() },
+      });
+      await audit(
+        tx,
+        ctx,
+        access,
+        'rescheduled',
+        id,
+        { end: t.endsAt.toISOString() },
+        { end: new Date(endMs).toISOString() },
+      );
+      await appointmentChanged(tx, ctx, {
+        type: 'appointment.updated',
+        locationId: access.location.id,
+        appointmentId: id,
+      });
+    });
+  } catch (err) {
+    if (err instanceof SlotTaken)
+      throw new AppError(
+        'SLOT_UNAVAILABLE',
+        'The barber has another appointment in that time. Choose an earlier end.',
+      );
+    throw err;
+  }
+  return reload(ctx, access, id);
+}
+
 /** The body of a staff booking (POST /locations/{locationId}/appointments). */
 export interface StaffBookingInput {
   services: string[];
@@ -496,14 +604,33 @@ export interface StaffBookingInput {
  * Books a phone or walk-in client. Same availability rules as online unless `override` (skips
  * hours, lead time and horizon; never the no-double-booking constraint), which the history records.
  * A client with an email gets the confirmation with their manage link.
+ * @param idempotencyKey optional (the `Idempotency-Key` header): a repeat of the same request by
+ *   the same staff member at this location answers the appointment it made instead of booking again.
  * @throws AppError FORBIDDEN (a barber booking for a colleague), VALIDATION_FAILED,
- *   OUTSIDE_BOOKING_WINDOW, SLOT_UNAVAILABLE.
+ *   OUTSIDE_BOOKING_WINDOW, SLOT_UNAVAILABLE, IDEMPOTENCY_KEY_REUSED (same key, other request).
  */
 export async function createAsStaff(
   ctx: AppContext,
   access: StaffAccess,
   input: StaffBookingInput,
+  idempotencyKey?: string,
 ): Promise<StaffAppointmentView> {
+  const scope = `staff-create-appointment:${access.location.id}:${access.principal.userId}`;
+  const reqHash = requestHash(input);
+  // The stored answer is the appointment's id: a replay shows it as it is now, to this caller.
+  const replayed = async (): Promise<StaffAppointmentView | undefined> => {
+    if (!idempotencyKey) return undefined;
+    const stored = await findStoredResponse(ctx.database.db, scope, idempotencyKey);
+    if (!stored) return undefined;
+    if (stored.requestHash !== reqHash)
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used for a different request; use a new key for a new booking.',
+      );
+    return reload(ctx, access, (stored.body as { id: string }).id);
+  };
+  const earlier = await replayed();
+  if (earlier) return earlier;
   const own = ownBarberOnly(access);
   if (own !== null && input.barberId !== own)
     throw new AppError('FORBIDDEN', 'Barbers can book only for themselves.');
@@ -516,9 +643,23 @@ export async function createAsStaff(
       { field: 'services', message: `${barbers[0]!.name} does not offer every chosen service.` },
     ]);
   const startMs = parseStart(input.start, 'start');
-  let existing: ClientRecord | undefined;
+  let existing: Awaited<ReturnType<typeof findClient>>;
   if ('id' in input.client) {
-    existing = await findClient(db, access.location.organizationId, input.client.id);
+    existing = await findClient(
+      db,
+      clientCipher(ctx.secrets),
+      access.location.organizationId,
+      input.client.id,
+    );
+    if (!existing) throw validationError([{ field: 'client.id', message: 'Unknown client' }]);
+    // A merged duplicate books for the client it was merged into.
+    if (existing.mergedIntoId)
+      existing = await findClient(
+        db,
+        clientCipher(ctx.secrets),
+        access.location.organizationId,
+        existing.mergedIntoId,
+      );
     if (!existing) throw validationError([{ field: 'client.id', message: 'Unknown client' }]);
   }
   if (!input.override) {
@@ -531,8 +672,15 @@ export async function createAsStaff(
     id = await inTransaction(ctx, async (tx) => {
       const clientId =
         existing?.id ??
-        (await findOrCreateStaffClient(tx, access.location.organizationId, input.client as { name: string }));
-      const client = existing ?? (await findClient(tx, access.location.organizationId, clientId))!;
+        (await findOrCreateStaffClient(
+          tx,
+          clientCipher(ctx.secrets),
+          access.location.organizationId,
+          input.client as { name: string },
+        ));
+      const client =
+        existing ??
+        (await findClient(tx, clientCipher(ctx.secrets), access.location.organizationId, clientId))!;
       const record = await insertIntoFirstFree(tx, catalog, services, [barbers[0]!.id], startMs, {
         clientId,
         clientName: client.name,
@@ -564,9 +712,20 @@ export async function createAsStaff(
         locationId: access.location.id,
         appointmentId: record.id,
       });
+      if (idempotencyKey)
+        await storeResponse(tx, scope, idempotencyKey, {
+          requestHash: reqHash,
+          status: 201,
+          body: { id: record.id },
+        });
       return record.id;
     });
   } catch (err) {
+    // A double submit with the same key that committed first: answer as it did.
+    if (err instanceof SlotTaken || sqlState(err) === '23505') {
+      const again = await replayed();
+      if (again) return again;
+    }
     if (err instanceof SlotTaken) throw await slotUnavailable(ctx, catalog, services, barbers, startMs);
     throw err;
   }
@@ -576,5 +735,5 @@ export async function createAsStaff(
 
 /** Clients of the caller's organization matching `q` (name, email or phone). */
 export async function findClients(ctx: AppContext, access: StaffAccess, q: string): Promise<ClientRecord[]> {
-  return searchClientRows(ctx.database.db, access.location.organizationId, q);
+  return searchClientRows(ctx.database.db, clientCipher(ctx.secrets), access.location.organizationId, q);
 }

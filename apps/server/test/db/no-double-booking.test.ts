@@ -2,6 +2,7 @@
  * The exclusion constraint itself (migrations/0001_no_double_booking.sql): even when the service
  * layer is bypassed, the database refuses two active, overlapping appointments of one barber.
  */
+import { clientCipher } from '../../src/security/client-fields.ts';
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const db = t.runtime.database.db;
   const location = (await findLocationBySlug(db, 'test-cuts'))!;
-  const clientId = await upsertClient(db, location.organizationId, {
+  const clientId = await upsertClient(db, clientCipher(t.runtime.ctx.secrets), location.organizationId, {
     name: 'Raw',
     email: 'raw@example.com',
     phone: '+1 212 555 0100',

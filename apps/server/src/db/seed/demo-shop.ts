@@ -4,6 +4,7 @@
  * Seeded when the database has no organization (SEED_DEMO=false to skip) or by `cli seed`, with
  * five staff accounts (DEMO_ACCOUNTS) whose passwords are public: a demo, not a shop.
  */
+import type { ClientFieldCipher } from '../../security/client-fields.ts';
 import crypto from 'node:crypto';
 import { addDays, computeSlots, localDateOf, type Interval, type StaffRole } from '@bookedbarber/core';
 import { and, eq, sql } from 'drizzle-orm';
@@ -319,12 +320,13 @@ function prng(seed: number): () => number {
 }
 
 /**
- * Imports the demo shop and books appointments over the next `days` days (about a third of each
+ * Imports the demo shop and books appointments (clients' details sealed with `cipher`) over the next `days` days (about a third of each
  * barber's time), skipping the seed when an organization exists unless `force`.
  * @returns true when it seeded.
  */
 export async function seedDemo(
   db: Db,
+  cipher: ClientFieldCipher,
   now: Date,
   opts: { force?: boolean; days?: number } = {},
 ): Promise<boolean> {
@@ -413,7 +415,7 @@ export async function seedDemo(
     await seedDemoAccounts(tx, location, barberIds, hashes, now);
     const clientIds = [];
     for (const [name, email, phone] of DEMO_CLIENTS)
-      clientIds.push(await upsertClient(tx, location.organizationId, { name, email, phone }));
+      clientIds.push(await upsertClient(tx, cipher, location.organizationId, { name, email, phone }));
     for (const { barberId, start, plan } of picked) {
       const end = start + plan.durationMinutes * MINUTE;
       const id = await insertAppointment(tx, {

@@ -3,6 +3,7 @@
  * and two barbers linked to demo barbers, who can sign in with the printed passwords; the start
  * banner's lines; seeding again keeps them.
  */
+import { clientCipher } from '../../../src/security/client-fields.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_SLUG, demoSignInLines, seedDemo } from '../../../src/db/seed/demo-shop.ts';
 import { loadCatalog } from '../../../src/services/catalog.service.ts';
@@ -22,7 +23,12 @@ describe('demo accounts', () => {
   });
 
   it('are seeded with the demo: owner, manager, front desk and two barbers, with passwords that pass the rules', async () => {
-    expect(await seedDemo(t.runtime.database.db, t.clock.now(), { force: true, days: 2 })).toBe(true);
+    expect(
+      await seedDemo(t.runtime.database.db, clientCipher(t.runtime.ctx.secrets), t.clock.now(), {
+        force: true,
+        days: 2,
+      }),
+    ).toBe(true);
     expect(DEMO_ACCOUNTS.map((a) => a.role).sort()).toEqual([
       'barber',
       'barber',
@@ -61,7 +67,12 @@ describe('demo accounts', () => {
   });
 
   it('survive seeding again', async () => {
-    expect(await seedDemo(t.runtime.database.db, t.clock.now(), { force: true, days: 1 })).toBe(true);
+    expect(
+      await seedDemo(t.runtime.database.db, clientCipher(t.runtime.ctx.secrets), t.clock.now(), {
+        force: true,
+        days: 1,
+      }),
+    ).toBe(true);
     const a = DEMO_ACCOUNTS.find((x) => x.role === 'front_desk')!;
     expect((await loginRequest(t, { email: a.email, password: a.password })).statusCode).toBe(200);
   });

@@ -2,6 +2,7 @@
  * POST /api/v1/locations/{slug}/appointments (docs/api.md, "Appointments"): the answer, idempotency,
  * validation, the booking window, taken times, and that a refused booking writes nothing.
  */
+import { clientCipher } from '../../../src/security/client-fields.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import { appointmentHistory, appointments, clients, outbox } from '../../../src/db/schema.ts';
@@ -172,7 +173,7 @@ describe('POST /api/v1/locations/{slug}/appointments', () => {
     const rows = await t.runtime.database.db
       .select()
       .from(clients)
-      .where(eq(clients.emailNormalized, 'sam@example.com'));
+      .where(eq(clients.emailHash, clientCipher(t.runtime.ctx.secrets).emailHash('sam@example.com')!));
     expect(rows.length).toBe(1);
     expect(rows[0]!.name).toBe('Samuel');
   });
@@ -194,8 +195,14 @@ describe('POST /api/v1/locations/{slug}/appointments', () => {
     expect(a.statusCode).toBe(201);
     expect(b.statusCode).toBe(201);
     const db = t.runtime.database.db;
-    const [pat] = await db.select().from(clients).where(eq(clients.emailNormalized, 'pat@example.com'));
-    const [chris] = await db.select().from(clients).where(eq(clients.emailNormalized, 'chris@example.com'));
+    const [pat] = await db
+      .select()
+      .from(clients)
+      .where(eq(clients.emailHash, clientCipher(t.runtime.ctx.secrets).emailHash('pat@example.com')!));
+    const [chris] = await db
+      .select()
+      .from(clients)
+      .where(eq(clients.emailHash, clientCipher(t.runtime.ctx.secrets).emailHash('chris@example.com')!));
     expect(pat!.name).toBe('Pat');
     expect(chris!.name).toBe('Chris');
     expect(pat!.id).not.toBe(chris!.id);
@@ -360,7 +367,7 @@ describe('names and notes are data, not markup or SQL', () => {
     const [row] = await t.runtime.database.db
       .select()
       .from(clients)
-      .where(eq(clients.emailNormalized, 'zoe@example.com'));
+      .where(eq(clients.emailHash, clientCipher(t.runtime.ctx.secrets).emailHash('zoe@example.com')!));
     expect(row!.name).toBe(name);
     expect((await lastOutboxMessage()).text).toContain(`Hi ${name},`);
   });
@@ -382,7 +389,10 @@ describe('names and notes are data, not markup or SQL', () => {
     expect(res.json().client.name).toBe(name);
     expect(res.json().notes).toBe(name);
     const db = t.runtime.database.db;
-    const [row] = await db.select().from(clients).where(eq(clients.emailNormalized, email));
+    const [row] = await db
+      .select()
+      .from(clients)
+      .where(eq(clients.emailHash, clientCipher(t.runtime.ctx.secrets).emailHash(email)!));
     expect(row!.name).toBe(name);
     // The tables are all still there and whole.
     const counts = await rowCounts(t);

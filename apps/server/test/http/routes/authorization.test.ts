@@ -5,12 +5,14 @@
  * answers are 401/403/404 problems that leak nothing; another organization's location answers
  * exactly like a location that does not exist. The OpenAPI document states the same roles.
  */
+import { clientCipher } from '../../../src/security/client-fields.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { STAFF_ROLES, type StaffRole } from '@bookedbarber/core';
 import { insertAppointment } from '../../../src/repositories/appointment.repository.ts';
 import { upsertClient } from '../../../src/repositories/client.repository.ts';
 import { organizationId } from '../../support/staff.ts';
+import { timeOff } from '../../../src/db/schema.ts';
 import { importShop } from '../../../src/services/shop-import.service.ts';
 import { parseShopFile } from '../../../src/shops/shop-file.ts';
 import { book, bookingBody, expectProblem, tokenOf } from '../../support/api.ts';
@@ -86,7 +88,7 @@ async function appointment(
 ) {
   const db = t.runtime.database.db;
   const start = Date.parse('2026-12-20T00:00:00Z') + ++hour * 3_600_000;
-  const clientId = await upsertClient(db, await organizationId(t), {
+  const clientId = await upsertClient(db, clientCipher(t.runtime.ctx.secrets), await organizationId(t), {
     name: 'Matrix Client',
     email: 'matrix.client@example.com',
     phone: '+1 212 555 0101',
@@ -131,7 +133,7 @@ interface RouteCase {
   ok: number | ((caller: Caller) => number);
   /** OpenAPI path and method. */
   path: string;
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Builds the request (fresh ids for routes that change things). */
   request: (target: string) => Promise<{ url: string; payload?: Record<string, unknown> }>;
 }
@@ -259,6 +261,64 @@ for (const whose of ['ben', 'ana'] as const) {
     });
   ROUTES.push(
     {
+      name: `resize ${label}`,
+      roles,
+      xRoles: ALL_STAFF,
+      locationScoped: true,
+      ok: 200,
+      path: '/api/v1/locations/{locationId}/appointments/{id}/resize',
+      method: 'post',
+      request: async (l) => {
+        const id = await appointment(whose);
+        // appointment() starts on the hour it just counted: end 45 minutes after that start.
+        const end = new Date(Date.parse('2026-12-20T00:00:00Z') + hour * 3_600_000 + 45 * 60_000);
+        return {
+          url: `/api/v1/locations/${l}/appointments/${id}/resize`,
+          payload: { end: end.toISOString() },
+        };
+      },
+    },
+    {
+      name: `block time ${whose === 'ben' ? '(the barber themself)' : '(a colleague)'}`,
+      roles,
+      xRoles: ALL_STAFF,
+      locationScoped: true,
+      ok: 201,
+      path: '/api/v1/locations/{locationId}/blocked-times',
+      method: 'post',
+      request: async (l) => {
+        const start = freeStart();
+        const end = new Date(Date.parse(start) + 30 * 60_000).toISOString();
+        return {
+          url: `/api/v1/locations/${l}/blocked-times`,
+          payload: { barberId: t.ids.barbers[whose], start, end, reason: 'Matrix' },
+        };
+      },
+    },
+    {
+      name: `remove blocked time ${whose === 'ben' ? '(the barber themself)' : '(a colleague)'}`,
+      roles,
+      xRoles: ALL_STAFF,
+      locationScoped: true,
+      ok: 204,
+      path: '/api/v1/locations/{locationId}/blocked-times/{id}',
+      method: 'delete',
+      request: async (l) => {
+        const start = new Date(freeStart());
+        const [row] = await t.runtime.database.db
+          .insert(timeOff)
+          .values({
+            barberId: t.ids.barbers[whose]!,
+            startsAt: start,
+            endsAt: new Date(start.getTime() + 30 * 60_000),
+            kind: 'blocked',
+            status: 'approved',
+          })
+          .returning({ id: timeOff.id });
+        return { url: `/api/v1/locations/${l}/blocked-times/${row!.id}` };
+      },
+    },
+    {
       name: `change notes ${label}`,
       roles,
       xRoles: ALL_STAFF,
@@ -362,7 +422,7 @@ async function call(route: RouteCase, caller: Caller, target = loc): Promise<Lig
   const session = caller === 'anonymous' ? undefined : sessions[caller];
   if (route.stream) return callStream(url, session ? bearer(session) : {});
   return t.app.inject({
-    method: route.method.toUpperCase() as 'GET' | 'POST' | 'PATCH',
+    method: route.method.toUpperCase() as 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url,
     headers: session ? bearer(session) : {},
     payload,

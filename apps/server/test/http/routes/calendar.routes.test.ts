@@ -264,6 +264,42 @@ describe('appointment actions', () => {
 });
 
 describe('staff bookings and client search', () => {
+  it('a retry with the same Idempotency-Key answers the first booking instead of booking twice', async () => {
+    const body = {
+      services: [t.ids.services.cut],
+      barberId: t.ids.barbers.ben,
+      start: '2026-12-12T10:00:00-05:00',
+      source: 'phone',
+      client: { name: 'Double Tap', phone: '+1 212 555 0155' },
+    };
+    const key = { 'idempotency-key': 'staff-retry-1' };
+    const first = await as('desk', 'POST', '/appointments', body, key);
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await as('desk', 'POST', '/appointments', body, key);
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().id).toBe(first.json().id);
+    const rows = await t.runtime.database.db
+      .select()
+      .from(appointments)
+      .where(eq(appointments.startsAt, new Date('2026-12-12T15:00:00Z')));
+    expect(rows).toHaveLength(1);
+    expectProblem(
+      await as('desk', 'POST', '/appointments', { ...body, start: '2026-12-12T11:00:00-05:00' }, key),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    // Keys are per staff member: the same key from someone else is a new request.
+    const owners = await as(
+      'owner',
+      'POST',
+      '/appointments',
+      { ...body, start: '2026-12-12T12:00:00-05:00' },
+      key,
+    );
+    expect(owners.statusCode, owners.body).toBe(201);
+    expect(owners.json().id).not.toBe(first.json().id);
+  });
+
   it('books a walk-in client with only a name and phone', async () => {
     const res = await as('desk', 'POST', '/appointments', {
       services: [t.ids.services.cut],
@@ -338,11 +374,14 @@ describe('staff bookings and client search', () => {
     expect(ok.statusCode, ok.body).toBe(201);
   });
 
-  it('searches clients by name, email or phone and books one by id', async () => {
+  it('searches clients by name (contains), exact email or exact phone (any formatting) and books one by id', async () => {
     const byName = await as('desk', 'GET', '/clients?q=walk');
     expect(byName.json()).toEqual([expect.objectContaining({ name: 'Walk In', phone: '+1 212 555 0177' })]);
-    const byPhone = await as('desk', 'GET', `/clients?q=${encodeURIComponent('212-555-0177')}`);
+    const byPhone = await as('desk', 'GET', `/clients?q=${encodeURIComponent('+1 (212) 555-0177')}`);
     expect(byPhone.json().map((c: { name: string }) => c.name)).toEqual(['Walk In']);
+    // Contact details are encrypted: only an exact email or phone is found, never a fragment.
+    expect((await as('desk', 'GET', '/clients?q=555-0177')).json()).toEqual([]);
+    expect((await as('desk', 'GET', '/clients?q=early@')).json()).toEqual([]);
     const byEmail = await as('desk', 'GET', '/clients?q=EARLY@example.com');
     expect(byEmail.json().map((c: { name: string }) => c.name)).toEqual(['Early Bird']);
     expectProblem(await as('ben', 'GET', '/clients?q=walk'), 403, 'FORBIDDEN');

@@ -155,7 +155,12 @@ describe('GET /locations/{locationId}/events', () => {
       let other: { app: FastifyInstance; runtime: Runtime } | undefined;
       const stream = await openStream(bearer(session));
       try {
-        const runtime = await startRuntime(testConfig(), { now: t.clock.now, database, outboxIntervalMs: 0 });
+        // Servers sharing a database share their keys (docs/operations.md): the same DATA_DIR's secrets here.
+        const runtime = await startRuntime(testConfig({ DATA_DIR: t.runtime.ctx.config.dataDir }), {
+          now: t.clock.now,
+          database,
+          outboxIntervalMs: 0,
+        });
         await runtime.outbox.stop();
         other = { runtime, app: await buildApp({ ctx: runtime.ctx }) };
         const booked = await other.app.inject({

@@ -3,6 +3,7 @@
  * actions, phone and walk-in bookings, client search and the live events stream.
  * Every route is for staff holding one of its roles at the location of the path.
  */
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { StaffRole } from '@bookedbarber/core';
 import type { AppContext } from '../../../services/context.ts';
@@ -12,6 +13,7 @@ import {
   findClients,
   getCalendar,
   rescheduleAsStaff,
+  resizeAsStaff,
   transitionAppointment,
   updateNotes,
   type StaffTransition,
@@ -179,6 +181,40 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   );
 
   app.post(
+    '/locations/:locationId/appointments/:id/resize',
+    {
+      preValidation: access.staff(CALENDAR_ROUTE_ROLES.act),
+      schema: {
+        tags: ['staff'],
+        summary: 'Change when an appointment ends (start, barber and services stay)',
+        ...documented(
+          CALENDAR_ROUTE_ROLES.act,
+          `${actionDescription} Pending, confirmed or checked in. Hours are not checked; an overlap with ` +
+            "the barber's other appointments is 409 SLOT_UNAVAILABLE.",
+          here,
+        ),
+        params: locationAppointmentParams,
+        body: z.object({
+          end: z
+            .string()
+            .max(40)
+            .meta({ description: 'ISO 8601 with offset; 5 minutes to 12 hours after the start' }),
+          version: z.string().max(60).optional().meta({ description: 'The version you saw (or If-Match)' }),
+        }),
+        response: { 200: staffAppointmentSchema, 409: problemSchema, ...errors },
+      },
+    },
+    async (req) =>
+      resizeAsStaff(
+        ctx,
+        staffAccessOf(req),
+        req.params.id,
+        req.body.end,
+        expectedVersion(ifMatch(req.headers['if-match']), req.body.version),
+      ),
+  );
+
+  app.post(
     '/locations/:locationId/appointments',
     {
       // The online booking route has the same shape with a slug (http/app.ts).
@@ -190,15 +226,24 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         ...documented(
           CALENDAR_ROUTE_ROLES.book,
           'A barber only for themself. Same availability rules as online unless `override: true` ' +
-            '(skips hours, lead time and horizon, recorded in the history; never double-books).',
+            '(skips hours, lead time and horizon, recorded in the history; never double-books). ' +
+            'Send an `Idempotency-Key` header to make retries safe.',
           here,
         ),
         params: locationIdParams,
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).loose(),
         body: staffBookingSchema,
         response: { 201: staffAppointmentSchema, 409: problemSchema, ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await createAsStaff(ctx, staffAccessOf(req), req.body)),
+    async (req, reply) => {
+      const key = req.headers['idempotency-key'];
+      return reply
+        .status(201)
+        .send(
+          await createAsStaff(ctx, staffAccessOf(req), req.body, typeof key === 'string' ? key : undefined),
+        );
+    },
   );
 
   app.get(
@@ -233,7 +278,8 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         ...documented(
           CALENDAR_ROUTE_ROLES.events,
           'Events `appointment.created`, `appointment.updated`, `appointment.cancelled` with data ' +
-            '`{ "type", "appointmentId" }`, within 2 s of a change anywhere; a comment every 15 s keeps the stream open.',
+            '`{ "type", "appointmentId" }`, and `time_off.created`, `time_off.deleted` with data ' +
+            '`{ "type", "timeOffId" }` (blocked time), within 2 s of a change anywhere; a comment every 15 s keeps the stream open.',
           here,
         ),
         params: locationIdParams,
@@ -251,9 +297,12 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       });
       res.write(': connected\n\n');
       const unsubscribe = ctx.events?.subscribe(location.id, (e) => {
-        res.write(
-          `event: ${e.type}\nid: ${e.appointmentId}\ndata: ${JSON.stringify({ type: e.type, appointmentId: e.appointmentId })}\n\n`,
-        );
+        const data =
+          'appointmentId' in e
+            ? { type: e.type, appointmentId: e.appointmentId }
+            : { type: e.type, timeOffId: e.timeOffId };
+        const id = 'appointmentId' in e ? e.appointmentId : e.timeOffId;
+        res.write(`event: ${e.type}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
       });
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
