@@ -114,6 +114,8 @@ export class ApiError extends Error {
   readonly title: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly alternatives: Slot[] | undefined;
+  /** The whole problem body, for extension members (`mfa`, `retryAfterSeconds`, `version`, …). */
+  readonly raw: Record<string, unknown> | undefined;
 
   constructor(init: {
     status: number;
@@ -122,6 +124,7 @@ export class ApiError extends Error {
     title?: string;
     errors?: FieldError[];
     alternatives?: Slot[];
+    raw?: Record<string, unknown>;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -131,6 +134,7 @@ export class ApiError extends Error {
     this.title = init.title;
     this.errors = init.errors;
     this.alternatives = init.alternatives;
+    this.raw = init.raw;
   }
 
   /** No answer from the server (offline, DNS, connection reset): the request may or may not have run. */
@@ -170,7 +174,7 @@ const GENERIC_DETAIL: Record<number, string> = {
   429: 'Too many attempts. Please wait a minute and try again.',
 };
 
-async function problemFrom(res: Response): Promise<ApiError> {
+export async function problemFrom(res: Response): Promise<ApiError> {
   let body: unknown;
   try {
     body = await res.json();
@@ -201,11 +205,12 @@ async function problemFrom(res: Response): Promise<ApiError> {
     title: typeof body.title === 'string' ? body.title : undefined,
     errors: parseFieldErrors(body.errors),
     alternatives: parseSlots(body.alternatives),
+    raw: body,
   });
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;

@@ -42,6 +42,10 @@ export function Confirmation({
         {formatShortDateTime(appointment.changeDeadline, appointment.timezone)} with the link above.
       </p>
       <p>
+        <Link to={`/${appointment.location.slug}/account`}>Your bookings</Link>: sign in with your email to
+        see them all and book again in one tap.
+      </p>
+      <p>
         <button type="button" className="btn btn-quiet" onClick={onBookAnother}>
           Book another appointment
         </button>
