@@ -2,9 +2,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
-/** A fresh data folder per run: the server seeds the demo shop into it; tests read its .eml files. */
-export const DATA_DIR = path.join(os.tmpdir(), 'bookedbarber-e2e');
 const PORT = Number(process.env.E2E_PORT ?? 3211);
+/**
+ * A fresh data folder per run (one per port, so runs on different E2E_PORTs do not share it): the
+ * server seeds the demo shop into it; tests read its .eml files.
+ */
+export const DATA_DIR = path.join(os.tmpdir(), `bookedbarber-e2e-${PORT}`);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
