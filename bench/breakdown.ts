@@ -15,6 +15,7 @@ import {
   insertAppointment,
 } from '../apps/server/src/repositories/appointment.repository.ts';
 import { upsertClient } from '../apps/server/src/repositories/client.repository.ts';
+import { clientCipher } from '../apps/server/src/security/client-fields.ts';
 import { enqueueEmail } from '../apps/server/src/repositories/outbox.repository.ts';
 import { hasOverlap, loadBusy } from '../apps/server/src/repositories/schedule.repository.ts';
 import { findSlots, planFor } from '../apps/server/src/services/availability.service.ts';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     const seed = await seedBenchShop(database.db, new Date(), { historyDays: args.historyDays });
     const server = await startBenchServer(target, database);
     const db = database.db;
+    const cipher = clientCipher(server.runtime.ctx.secrets);
     const { catalog } = seed;
     const tz = catalog.location.timezone;
     const cut = catalog.services.find((s) => s.key === 'classic-cut')!;
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
       await s('transaction (everything below, + BEGIN/COMMIT)', () =>
         db.transaction(async (tx) => {
           const clientId = await s('  upsertClient (3 queries)', () =>
-            upsertClient(tx, c.location.organizationId, client),
+            upsertClient(tx, cipher, c.location.organizationId, client),
           );
           await s('  hasOverlap (1 query)', () =>
             hasOverlap(tx, f.barberId, new Date(f.start), new Date(f.start + 30 * 60_000)),
@@ -248,7 +250,9 @@ async function main(): Promise<void> {
               details: { source: 'online' },
             }),
           );
-          const rec = (await s('  findAppointmentById (2 queries)', () => findAppointmentById(tx, id)))!;
+          const rec = (await s('  findAppointmentById (2 queries)', () =>
+            findAppointmentById(tx, cipher, id),
+          ))!;
           const view = toView(rec, c.location, token, 'http://127.0.0.1:3000', new Date());
           const mail = await s('  renderEmail (text, HTML, .ics)', () =>
             renderEmail('confirmation', view, client.email, 0),

@@ -58,9 +58,11 @@ async function main(): Promise<void> {
         const e = new Date(f.start + 15 * MIN).toISOString();
         const email = `ceiling-${next}@bench.example`;
         await db.execute(sql`with c as (
-            insert into clients (organization_id, name, email, email_normalized, phone, phone_normalized)
-            values (${catalog.location.organizationId}, 'Ceiling', ${email}, ${email}, '+1 555 0100', '+15550100')
-            on conflict (organization_id, email_normalized) do update set name = excluded.name returning id),
+            insert into clients (organization_id, name, email, email_hash, phone, phone_hash, encrypted)
+            values (${catalog.location.organizationId}, 'Ceiling', ${email}, ${crypto.createHash('sha256').update(email).digest('hex')},
+                    '+1 555 0100', '+15550100', false)
+            on conflict (organization_id, email_hash) where merged_into_id is null
+            do update set name = excluded.name returning id),
           a as (insert into appointments (location_id, barber_id, client_id, status, source, starts_at, ends_at,
                   occupied_from, occupied_until, total_minor, currency, manage_token_hash)
             select ${catalog.location.id}, ${f.barberId}, c.id, 'confirmed', 'online', ${s}, ${e}, ${s}, ${e}, 2000, 'USD',

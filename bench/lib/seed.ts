@@ -87,10 +87,9 @@ export async function seedBenchShop(
       id: crypto.randomUUID(),
       organizationId: orgId,
       name: `Client ${i}`,
+      // Plaintext (encrypted = false): the server seals these rows when it starts (runtime.ts).
       email,
-      emailNormalized: email,
       phone,
-      phoneNormalized: phone,
     };
   });
   const apptRows = bookings.map((b) => ({
