@@ -10,6 +10,7 @@ import { startOutboxWorker, type OutboxWorker } from './jobs/outbox.job.ts';
 import { AppointmentEvents } from './services/appointment-events.ts';
 import type { AppContext } from './services/context.ts';
 import { prepareClientRecords } from './services/key-rotation.service.ts';
+import { startPayments, type Payments } from './payments/payments.ts';
 
 /** A started runtime: close() stops the worker and the database. */
 export interface Runtime {
@@ -17,6 +18,8 @@ export interface Runtime {
   database: Database;
   outbox: OutboxWorker;
   mailer: Mailer;
+  /** The payment provider, or null for pay at the shop only. */
+  payments: Payments | null;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export async function startRuntime(
     outboxIntervalMs?: number;
     /** Wake the outbox worker after each commit that wrote a message (default true; tests drain by hand). */
     wakeOutboxOnCommit?: boolean;
+    /** Use this payment set-up instead of the configured one (tests: a provider on a test server). */
+    payments?: Payments | null;
     log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
   } = {},
 ): Promise<Runtime> {
@@ -64,6 +69,10 @@ export async function startRuntime(
   const outbox = startOutboxWorker({ db: database.db, mailer, now, intervalMs: opts.outboxIntervalMs, log });
   const events = new AppointmentEvents(database);
   await events.start();
+  const payments =
+    opts.payments !== undefined
+      ? opts.payments
+      : await startPayments(config, `${config.publicUrl}/webhooks/stripe`);
   const ctx: AppContext = {
     database,
     config,
@@ -73,13 +82,16 @@ export async function startRuntime(
       if (opts.wakeOutboxOnCommit !== false) outbox.wake();
     },
     events,
+    payments,
   };
   return {
     ctx,
     database,
     outbox,
     mailer,
+    payments,
     async close() {
+      if (opts.payments === undefined) await payments?.close();
       await outbox.stop();
       await events.stop();
       mailer.close();

@@ -41,6 +41,23 @@ export interface Config {
   logLevel: string;
   /** Folder of the built web app (apps/web/dist). */
   webDist: string;
+  /**
+   * Online payments (issue 4). `null` = none configured: online payment options are hidden and
+   * every booking is "pay at the shop". `stripe`: STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+   * STRIPE_WEBHOOK_SECRET, optionally STRIPE_API_URL to point the SDK at another host (a
+   * Stripe-compatible test server). `test`: PAYMENTS=test starts the local Stripe-compatible
+   * server in-process and pays through it with test cards (browser tests, demos; never production).
+   */
+  payments:
+    | null
+    | {
+        kind: 'stripe';
+        secretKey: string;
+        publishableKey: string;
+        webhookSecret: string;
+        apiUrl: URL | undefined;
+      }
+    | { kind: 'test' };
 }
 
 const bool = z
@@ -78,6 +95,20 @@ const envSchema = z.object({
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().optional(),
+  PAYMENTS: z.enum(['stripe', 'test', 'off']).optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_/, 'must start with pk_test_ or pk_live_')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, 'must start with whsec_')
+    .optional(),
+  STRIPE_API_URL: z.url().optional(),
 });
 
 /**
@@ -112,6 +143,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const rl = e.RATE_LIMIT.toLowerCase();
   if (!['on', 'off'].includes(rl))
     throw new ConfigError(`Invalid configuration:\n  RATE_LIMIT: must be "on" or "off"`);
+  const stripeVars = [e.STRIPE_SECRET_KEY, e.STRIPE_PUBLISHABLE_KEY, e.STRIPE_WEBHOOK_SECRET];
+  const mode = e.PAYMENTS ?? (stripeVars.some(Boolean) ? 'stripe' : 'off');
+  let payments: Config['payments'] = null;
+  if (mode === 'test') payments = { kind: 'test' };
+  else if (mode === 'stripe') {
+    const missing = (
+      [
+        ['STRIPE_SECRET_KEY', e.STRIPE_SECRET_KEY],
+        ['STRIPE_PUBLISHABLE_KEY', e.STRIPE_PUBLISHABLE_KEY],
+        ['STRIPE_WEBHOOK_SECRET', e.STRIPE_WEBHOOK_SECRET],
+      ] as const
+    ).filter(([, v]) => !v);
+    if (missing.length > 0)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map(([k]) => `  ${k}: required for Stripe payments (set all three, or none for pay at the shop)`).join('\n')}`,
+      );
+    payments = {
+      kind: 'stripe',
+      secretKey: e.STRIPE_SECRET_KEY!,
+      publishableKey: e.STRIPE_PUBLISHABLE_KEY!,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET!,
+      apiUrl: e.STRIPE_API_URL ? new URL(e.STRIPE_API_URL) : undefined,
+    };
+  }
   const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   return Object.freeze({
     port: e.PORT,
@@ -132,5 +187,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     webDist: path.resolve(e.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
+    payments,
   });
 }

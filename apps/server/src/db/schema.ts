@@ -19,7 +19,21 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { STAFF_ROLES, type DateOverride, type WeeklyHours } from '@bookedbarber/core';
+import {
+  STAFF_ROLES,
+  type CancellationPolicy,
+  type DateOverride,
+  type DepositRule,
+  type WeeklyHours,
+} from '@bookedbarber/core';
+
+/**
+ * How a booking is paid (issue 4): `none` = pay at the shop; `deposit` = part now (the deposit
+ * rule); `prepay` = everything now; `card_on_file` = a card saved now (SetupIntent), fees charged
+ * off-session later.
+ */
+export const PAYMENT_MODES = ['none', 'deposit', 'prepay', 'card_on_file'] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -48,6 +62,18 @@ export const locations = pgTable('locations', {
   leadTimeMinutes: integer('lead_time_minutes').notNull(),
   horizonDays: integer('horizon_days').notNull(),
   changeWindowHours: integer('change_window_hours').notNull(),
+  /** Payment rule for online bookings (a service may override it). */
+  paymentMode: text('payment_mode', { enum: PAYMENT_MODES }).notNull().default('none'),
+  /** Deposit rule when paymentMode is deposit; null = core's default (50 %). */
+  depositRule: jsonb('deposit_rule').$type<DepositRule>(),
+  /** Cancellation policy; null = the seeded standard policy. */
+  cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
+  /** Largest amount taken online in one payment, minor units (DOMAIN.md limit: 100,000). */
+  onlinePaymentLimitMinor: integer('online_payment_limit_minor').notNull().default(100_000),
+  /** How long a slot waiting for its deposit is held, minutes. */
+  paymentHoldMinutes: integer('payment_hold_minutes').notNull().default(10),
+  /** Sales tax in parts per million of the discounted subtotal (8.875 % = 88,750). */
+  taxRatePpm: integer('tax_rate_ppm').notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -69,6 +95,10 @@ export const services = pgTable(
     bookableOnline: boolean('bookable_online').notNull().default(true),
     sortOrder: integer('sort_order').notNull().default(0),
     active: boolean('active').notNull().default(true),
+    /** Overrides of the location's payment rule and policy (DOMAIN.md lookup: service, location, default). */
+    paymentMode: text('payment_mode', { enum: PAYMENT_MODES }),
+    depositRule: jsonb('deposit_rule').$type<DepositRule>(),
+    cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
   },
   (t) => [uniqueIndex('services_location_key').on(t.locationId, t.key)],
 );
@@ -166,6 +196,10 @@ export const clients = pgTable(
     encrypted: boolean('encrypted').notNull().default(false),
     /** The client this duplicate was merged into (kept for history), or null. */
     mergedIntoId: uuid('merged_into_id'),
+    /** The payment provider's customer (cus_…) that holds the card on file, or null. */
+    providerCustomerId: text('provider_customer_id'),
+    /** The saved card (pm_…) charged off-session for fees, or null. */
+    cardOnFileId: text('card_on_file_id'),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -209,6 +243,14 @@ export const appointments = pgTable(
     notes: text('notes'),
     /** SHA-256 (hex) of the client's manage token; the token itself is never stored. */
     manageTokenHash: text('manage_token_hash').notNull().unique(),
+    /** The payment rule the booking was made under (resolved service → location). */
+    paymentMode: text('payment_mode', { enum: PAYMENT_MODES }).notNull().default('none'),
+    /** What had to be paid online to confirm (deposit or prepayment), minor units; 0 = none. */
+    amountDueOnlineMinor: integer('amount_due_online_minor').notNull().default(0),
+    /** A `pending` appointment's slot is released at this instant if still unpaid. */
+    holdExpiresAt: ts('hold_expires_at'),
+    /** The policy in force when booked (a later change of the shop's policy does not apply). */
+    cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -483,4 +525,111 @@ export const clientLoginTokens = pgTable(
 export const serverSettings = pgTable('server_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * One attempt to take or save money through the payment provider (issue 4): a deposit or
+ * prepayment intent, a card-on-file setup, an off-session fee, a checkout payment. Created before
+ * the provider is called, with the idempotency key the call uses, so a crash in between is
+ * recovered by asking the provider with the same key (jobs/reconcile.job.ts), never by paying twice.
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    appointmentId: uuid('appointment_id')
+      .notNull()
+      .references(() => appointments.id),
+    purpose: text('purpose', { enum: ['deposit', 'prepayment', 'card_setup', 'fee', 'checkout'] }).notNull(),
+    provider: text('provider').notNull(),
+    /** The provider's object (pi_…, seti_…); null until the provider answered. */
+    providerId: text('provider_id').unique(),
+    /** Sent with every call that creates the object; unique so one purpose is paid once. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** Minor units (0 for a card setup). */
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    /** The provider's status as last read (PaymentIntent/SetupIntent status), or `creating`. */
+    status: text('status').notNull(),
+    /** The provider's reason for the last failure (card_declined, authentication_required…). */
+    failureCode: text('failure_code'),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('payments_appointment').on(t.appointmentId)],
+);
+
+/**
+ * The money ledger (issue 4, "A ledger"): append-only; one row per movement, positive amounts,
+ * the kind giving the direction (core payments/settlement.ts LEDGER_SIGN). `providerRef` names the
+ * provider's object (charge, refund, dispute) and is unique per kind, so recording the same
+ * movement twice — a duplicate webhook, a retry — is a no-op.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id),
+    appointmentId: uuid('appointment_id')
+      .notNull()
+      .references(() => appointments.id),
+    paymentId: uuid('payment_id').references(() => payments.id),
+    kind: text('kind', { enum: ['charge', 'fee', 'tip', 'refund', 'dispute', 'dispute_won'] }).notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    /** ch_…, re_…, dp_…, or `cash:<checkout id>` for money taken at the desk. */
+    providerRef: text('provider_ref').notNull(),
+    /** The barber a tip belongs to. */
+    barberId: uuid('barber_id').references(() => barbers.id),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ledger_kind_ref').on(t.kind, t.providerRef),
+    index('ledger_appointment').on(t.appointmentId),
+    index('ledger_org_time').on(t.organizationId, t.createdAt),
+  ],
+);
+
+/** Webhook events processed, by the provider's event id: written in the same transaction as the effect. */
+export const webhookEvents = pgTable('webhook_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  objectId: text('object_id').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+/**
+ * The ticket of a completed appointment (issue 4, "Checkout"): the lines as charged (staff may
+ * adjust them), discount, tax, tip, the deposit applied and how it was paid.
+ */
+export const checkouts = pgTable('checkouts', {
+  appointmentId: uuid('appointment_id')
+    .primaryKey()
+    .references(() => appointments.id),
+  organizationId: uuid('organization_id')
+    .notNull()
+    .references(() => organizations.id),
+  /** [{ name, priceMinor, originalPriceMinor }] */
+  lines: jsonb('lines')
+    .$type<Array<{ name: string; priceMinor: number; originalPriceMinor: number }>>()
+    .notNull(),
+  subtotalMinor: integer('subtotal_minor').notNull(),
+  discountMinor: integer('discount_minor').notNull(),
+  taxMinor: integer('tax_minor').notNull(),
+  tipMinor: integer('tip_minor').notNull(),
+  totalMinor: integer('total_minor').notNull(),
+  depositAppliedMinor: integer('deposit_applied_minor').notNull(),
+  dueMinor: integer('due_minor').notNull(),
+  currency: text('currency').notNull(),
+  method: text('method', { enum: ['cash', 'card', 'card_on_file', 'none'] }).notNull(),
+  status: text('status', { enum: ['awaiting_payment', 'paid'] }).notNull(),
+  closedBy: uuid('closed_by').references(() => users.id),
+  paidAt: ts('paid_at'),
+  createdAt: createdAt(),
 });

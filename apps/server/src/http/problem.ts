@@ -23,6 +23,12 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   INVALID_CREDENTIALS: { status: 401, title: 'Sign-in failed' },
   ACCOUNT_LOCKED: { status: 429, title: 'Sign-in temporarily locked' },
   INTERNAL: { status: 500, title: 'Something went wrong on our side' },
+  PAYMENTS_UNAVAILABLE: { status: 503, title: 'Online payment is not available' },
+  PAYMENT_DECLINED: { status: 402, title: 'The card was declined' },
+  PAYMENT_OVER_LIMIT: { status: 422, title: 'Amount over the online payment limit' },
+  PAYMENT_AMOUNT_MISMATCH: { status: 422, title: 'The amount does not match' },
+  PAYMENT_PROVIDER_ERROR: { status: 502, title: 'The payment provider did not answer' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, title: 'Webhook signature or timestamp invalid' },
 };
 
 /** The problem details body for a code. */

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Secrets } from '../config/secrets.ts';
 import type { Database } from '../db/client.ts';
+import type { Payments } from '../payments/payments.ts';
 import type { AppointmentEvents } from './appointment-events.ts';
 
 /**
@@ -18,4 +19,6 @@ export interface AppContext {
   outboxWritten: () => void;
   /** Live updates of appointments (services/appointment-events.ts); absent in bare contexts. */
   events?: AppointmentEvents;
+  /** The payment provider (payments/payments.ts); null or absent = pay at the shop only. */
+  payments?: Payments | null;
 }

@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
       seedDemo: true,
       logLevel: 'info',
       webDist: expect.stringMatching(/apps[\\/]web[\\/]dist$/),
+      payments: null,
     });
     expect(path.isAbsolute(c.webDist)).toBe(true);
   });
@@ -91,6 +92,7 @@ describe('loadConfig values', () => {
       seedDemo: false,
       logLevel: 'warn',
       webDist: '/srv/web',
+      payments: null,
     });
   });
 
@@ -143,6 +145,11 @@ describe('loadConfig errors name the variable', () => {
     ['ENCRYPTION_KEY', 'abc'],
     ['ENCRYPTION_KEY', `${'ab'.repeat(32)},${'ab'.repeat(31)}`],
     ['ENCRYPTION_KEY', Buffer.alloc(16).toString('base64')],
+    ['STRIPE_SECRET_KEY', 'pk_test_wrongkind'],
+    ['STRIPE_PUBLISHABLE_KEY', 'sk_test_wrongkind'],
+    ['STRIPE_WEBHOOK_SECRET', 'secret'],
+    ['STRIPE_API_URL', 'not a url'],
+    ['PAYMENTS', 'paypal'],
   ])('%s=%s', (name, value) => {
     const err = errorOf({ [name]: value });
     expect(err.message).toMatch(/^Invalid configuration:/);
@@ -153,5 +160,39 @@ describe('loadConfig errors name the variable', () => {
     const err = errorOf({ PORT: 'x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(err.message).toContain(`${name}:`);
     expect(err.message).toContain('must start with postgres:// or postgresql://');
+  });
+
+  it('needs all three Stripe variables once one is set, and says which is missing', () => {
+    const err = errorOf({ STRIPE_SECRET_KEY: 'sk_test_abc' });
+    expect(err.message).toContain('STRIPE_PUBLISHABLE_KEY: required for Stripe payments');
+    expect(err.message).toContain('STRIPE_WEBHOOK_SECRET: required for Stripe payments');
+    expect(err.message).not.toContain('STRIPE_SECRET_KEY:');
+  });
+});
+
+describe('loadConfig payments', () => {
+  it('is pay at the shop without Stripe keys', () => {
+    expect(loadConfig({}).payments).toBeNull();
+    expect(loadConfig({ PAYMENTS: 'off', STRIPE_SECRET_KEY: 'sk_test_x' }).payments).toBeNull();
+  });
+
+  it('reads the Stripe keys and an API URL for a test server', () => {
+    const c = loadConfig({
+      STRIPE_SECRET_KEY: 'sk_test_abc',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_abc',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      STRIPE_API_URL: 'http://127.0.0.1:12111',
+    });
+    expect(c.payments).toMatchObject({
+      kind: 'stripe',
+      secretKey: 'sk_test_abc',
+      publishableKey: 'pk_test_abc',
+      webhookSecret: 'whsec_abc',
+    });
+    expect(c.payments?.kind === 'stripe' && c.payments.apiUrl?.port).toBe('12111');
+  });
+
+  it('runs the in-process test provider with PAYMENTS=test', () => {
+    expect(loadConfig({ PAYMENTS: 'test' }).payments).toEqual({ kind: 'test' });
   });
 });

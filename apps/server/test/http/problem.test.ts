@@ -74,6 +74,12 @@ describe('problem()', () => {
       INVALID_CREDENTIALS: 401,
       ACCOUNT_LOCKED: 429,
       INTERNAL: 500,
+      PAYMENTS_UNAVAILABLE: 503,
+      PAYMENT_DECLINED: 402,
+      PAYMENT_OVER_LIMIT: 422,
+      PAYMENT_AMOUNT_MISMATCH: 422,
+      PAYMENT_PROVIDER_ERROR: 502,
+      WEBHOOK_SIGNATURE_INVALID: 400,
     };
     expect(Object.keys(PROBLEMS).sort()).toEqual([...ERROR_CODES].sort());
     for (const code of ERROR_CODES) expect(PROBLEMS[code].status, code).toBe(documented[code]);

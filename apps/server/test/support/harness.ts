@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { MIGRATIONS_DIR, openDatabase, type Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { startTestPayments } from '../../src/payments/payments.ts';
+import type { FakeStripe } from '../../src/payments/stripe-test-server.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { importShop } from '../../src/services/shop-import.service.ts';
 import { parseShopFile, type ShopFileInput } from '../../src/shops/shop-file.ts';
@@ -197,6 +199,8 @@ export interface TestApp {
   ids: { services: Record<string, string>; barbers: Record<string, string> };
   /** The test database's URL (PostgreSQL only), for a second app instance on the same database. */
   databaseUrl?: string;
+  /** With `payments: true`: the Stripe-compatible test server the app pays through. */
+  stripe?: FakeStripe;
   close(): Promise<void>;
 }
 
@@ -205,7 +209,13 @@ export interface TestApp {
  * @param opts.now the starting instant (default Monday 2026-12-07 08:00 New York).
  */
 export async function createTestApp(
-  opts: { now?: string; env?: Record<string, string>; shop?: ShopFileInput } = {},
+  opts: {
+    now?: string;
+    env?: Record<string, string>;
+    shop?: ShopFileInput;
+    /** Pay through a Stripe-compatible test server (no webhook delivery: tests post them). */
+    payments?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const { database, drop, url } = await createTestDatabase();
   const clock = new TestClock(Date.parse(opts.now ?? '2026-12-07T08:00:00-05:00'));
@@ -217,6 +227,7 @@ export async function createTestApp(
     database,
     outboxIntervalMs: 0,
     wakeOutboxOnCommit: false,
+    payments: opts.payments ? await startTestPayments(undefined) : null,
   });
   await importShop(database.db, parseShopFile(opts.shop ?? fixtureShop()));
   const catalog = await loadCatalog(database.db, (opts.shop ?? fixtureShop()).locations[0]!.slug);
@@ -227,6 +238,7 @@ export async function createTestApp(
     runtime,
     clock,
     ...(url ? { databaseUrl: url } : {}),
+    ...(runtime.payments?.testServer ? { stripe: runtime.payments.testServer } : {}),
     ids: {
       services: Object.fromEntries(catalog.services.map((s) => [s.key, s.id])),
       barbers: Object.fromEntries(catalog.barbers.map((b) => [b.key, b.id])),
@@ -234,6 +246,7 @@ export async function createTestApp(
     async close() {
       await app.close();
       await runtime.close();
+      await runtime.payments?.close();
       await drop();
       if (!opts.env?.DATA_DIR) fs.rmSync(config.dataDir, { recursive: true, force: true });
     },
