@@ -5,10 +5,9 @@
  * event id is recorded once; a payment is created once per idempotency key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { book, bookingBody, tokenOf } from '../support/api.ts';
-import { appointments, ledgerEntries } from '../../src/db/schema.ts';
+import { appointments, ledgerEntries, locations } from '../../src/db/schema.ts';
 import {
   appendLedger,
   appointmentBalance,
@@ -32,10 +31,11 @@ beforeAll(async () => {
     .from(appointments)
     .where(eq(appointments.manageTokenHash, hashToken(tokenOf(res.json().manageUrl))));
   appointmentId = row!.id;
-  const org = await t.runtime.database.db.execute<{ organization_id: string }>(
-    sql`select organization_id from locations where id = ${row!.locationId}`,
-  );
-  organizationId = (org.rows ?? org)[0]!.organization_id;
+  const [loc] = await t.runtime.database.db
+    .select({ organizationId: locations.organizationId })
+    .from(locations)
+    .where(eq(locations.id, row!.locationId));
+  organizationId = loc!.organizationId;
 });
 afterAll(async () => t?.close());
 
