@@ -22,6 +22,7 @@ import { contentionSuite } from './suites/contention.suite.ts';
 import type { BenchContext } from './suites/context.ts';
 import { seedReport } from './suites/seed.suite.ts';
 import { throughputSuite } from './suites/throughput.suite.ts';
+import { liveSuite } from './suites/live.suite.ts';
 
 function print(r: SuiteResult): void {
   console.log(`\n## ${r.suite} — ${r.engine}\n`);
@@ -32,7 +33,7 @@ function print(r: SuiteResult): void {
 async function runEngine(engine: Engine, args: BenchArgs): Promise<SuiteResult[]> {
   const results: SuiteResult[] = [];
   const want = (s: SuiteName) => args.only.includes(s);
-  const inProcess: SuiteName[] = ['seed', 'availability', 'contention', 'throughput'];
+  const inProcess: SuiteName[] = ['seed', 'availability', 'contention', 'throughput', 'live'];
   if (inProcess.some(want)) {
     const target = await createTarget(engine, args.pgUrl);
     try {
@@ -57,6 +58,7 @@ async function runEngine(engine: Engine, args: BenchArgs): Promise<SuiteResult[]
             ['availability', availabilitySuite],
             ['contention', contentionSuite],
             ['throughput', throughputSuite],
+            ['live', liveSuite],
           ];
           for (const [name, fn] of suites) {
             if (!want(name)) continue;

@@ -2,7 +2,7 @@
  * Command line of bench/run.ts.
  */
 
-export const SUITES = ['seed', 'availability', 'contention', 'throughput', 'coldstart'] as const;
+export const SUITES = ['seed', 'availability', 'contention', 'throughput', 'live', 'coldstart'] as const;
 export type SuiteName = (typeof SUITES)[number];
 export type Engine = 'pglite' | 'postgres';
 
