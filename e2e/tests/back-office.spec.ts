@@ -91,6 +91,16 @@ test('the owner adds a service and a barber with hours on one day; the booking p
   const chips = page.getByRole('region', { name: /^Times on Wed/ }).getByRole('button');
   await expect(chips.first()).toBeVisible();
   await expect(chips.first()).toHaveText(/10:00/);
+
+  // The owner finds both changes in the activity log, filtered to services.
+  await page.goto('/app/activity');
+  await expect(page.getByRole('heading', { name: 'Activity', level: 1 })).toBeVisible();
+  await page.getByLabel('Kind of change').selectOption({ label: 'Services' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  const changes = page.getByRole('list', { name: 'Changes, newest first' }).getByRole('listitem');
+  const created = changes.filter({ hasText: 'Service created' }).filter({ hasText: service });
+  await expect(created).toHaveCount(1);
+  await expect(changes.filter({ hasText: 'Barber created' })).toHaveCount(0);
 });
 
 test('a barber requests time off; the manager approves it and her slots that day are gone', async ({

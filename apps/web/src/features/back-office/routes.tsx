@@ -1,5 +1,6 @@
-// Back-office screens under /app (locations, services, staff and schedules, time off).
+// Back-office screens under /app (locations, services, staff and schedules, time off, activity).
 import type { RouteObject } from 'react-router';
+import { ActivityPage } from './activity-page.tsx';
 import { ServicesPage } from './services-page.tsx';
 import { SettingsPage } from './settings-page.tsx';
 import { TeamPage } from './team-page.tsx';
@@ -11,6 +12,7 @@ export const backOfficeRoutes: RouteObject[] = [
   { path: 'services', element: <ServicesPage /> },
   { path: 'team', element: <TeamPage /> },
   { path: 'time-off', element: <TimeOffPage /> },
+  { path: 'activity', element: <ActivityPage /> },
 ];
 
 /** Links for the /app navigation, in order; `roles` limits who sees each. */
@@ -23,4 +25,5 @@ export const backOfficeNav: Array<{
   { to: '/app/team', label: 'Team & hours', roles: ['owner', 'manager', 'barber'] },
   { to: '/app/time-off', label: 'Time off', roles: ['owner', 'manager', 'barber'] },
   { to: '/app/settings', label: 'Shop settings', roles: ['owner', 'manager', 'front_desk'] },
+  { to: '/app/activity', label: 'Activity', roles: ['owner'] },
 ];
