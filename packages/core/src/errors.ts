@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'PAYMENT_AMOUNT_MISMATCH',
   'PAYMENT_PROVIDER_ERROR',
   'WEBHOOK_SIGNATURE_INVALID',
+  'NO_CARD_ON_FILE',
+  'QUOTE_CHANGED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

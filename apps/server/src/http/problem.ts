@@ -29,6 +29,8 @@ export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
   PAYMENT_AMOUNT_MISMATCH: { status: 422, title: 'The amount does not match' },
   PAYMENT_PROVIDER_ERROR: { status: 502, title: 'The payment provider did not answer' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, title: 'Webhook signature or timestamp invalid' },
+  NO_CARD_ON_FILE: { status: 409, title: 'No card on file' },
+  QUOTE_CHANGED: { status: 409, title: 'The amounts changed since they were shown' },
 };
 
 /** The problem details body for a code. */

@@ -80,6 +80,8 @@ describe('problem()', () => {
       PAYMENT_AMOUNT_MISMATCH: 422,
       PAYMENT_PROVIDER_ERROR: 502,
       WEBHOOK_SIGNATURE_INVALID: 400,
+      NO_CARD_ON_FILE: 409,
+      QUOTE_CHANGED: 409,
     };
     expect(Object.keys(PROBLEMS).sort()).toEqual([...ERROR_CODES].sort());
     for (const code of ERROR_CODES) expect(PROBLEMS[code].status, code).toBe(documented[code]);
