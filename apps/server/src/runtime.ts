@@ -11,6 +11,7 @@ import { AppointmentEvents } from './services/appointment-events.ts';
 import type { AppContext } from './services/context.ts';
 import { prepareClientRecords } from './services/key-rotation.service.ts';
 import { startPayments, type Payments } from './payments/payments.ts';
+import { startReconcileJob, type ReconcileJob } from './jobs/reconcile.job.ts';
 
 /** A started runtime: close() stops the worker and the database. */
 export interface Runtime {
@@ -20,6 +21,8 @@ export interface Runtime {
   mailer: Mailer;
   /** The payment provider, or null for pay at the shop only. */
   payments: Payments | null;
+  /** The payment reconciliation job (jobs/reconcile.job.ts); `runOnce()` runs a pass now. */
+  reconciler: ReconcileJob;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export async function startRuntime(
     /** Use this payment set-up instead of the configured one (tests: a provider on a test server). */
     payments?: Payments | null;
     log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+    /** Interval of the payment reconciliation job, ms (default 5 minutes; 0 = only runOnce). */
+    reconcileIntervalMs?: number;
   } = {},
 ): Promise<Runtime> {
   const log = opts.log ?? { info: () => undefined, warn: () => undefined };
@@ -84,13 +89,16 @@ export async function startRuntime(
     events,
     payments,
   };
+  const reconciler = startReconcileJob({ ctx, intervalMs: opts.reconcileIntervalMs, log });
   return {
     ctx,
     database,
     outbox,
     mailer,
     payments,
+    reconciler,
     async close() {
+      await reconciler.stop();
       if (opts.payments === undefined) await payments?.close();
       await outbox.stop();
       await events.stop();

@@ -34,6 +34,8 @@ import { manageRoutes } from './routes/manage/manage.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { organizationRoutes } from './routes/organizations/organizations.routes.ts';
 import { staffRoutes } from './routes/staff/staff.routes.ts';
+import { stripeWebhookRoutes } from './routes/payments/stripe-webhook.routes.ts';
+import { paymentRoutes } from './routes/payments/payments.routes.ts';
 
 /**
  * Route constraint telling a location id (UUID) from a slug in `/api/v1/locations/{…}`; a route
@@ -169,6 +171,8 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
     },
     { prefix: '/api/v1' },
   );
+  await app.register(stripeWebhookRoutes, { ctx });
+  await app.register(paymentRoutes, { ctx, prefix: '/api/v1' });
 
   const webDist = ctx.config.webDist;
   const indexHtml = path.join(webDist, 'index.html');

@@ -64,6 +64,18 @@ export interface SetupIntentInfo {
   metadata: Record<string, string>;
 }
 
+/** A dispute (a chargeback the card holder's bank opened) as we read it. */
+export interface DisputeInfo {
+  id: string;
+  /** Stripe's Dispute.status: needs_response, under_review, won, lost, … */
+  status: string;
+  /** Amount held back, minor units. */
+  amountMinor: number;
+  currency: string;
+  chargeId: string | null;
+  paymentIntentId: string | null;
+}
+
 /** A verified webhook event: only its identity and the object it is about; handlers re-read the object. */
 export interface WebhookEvent {
   id: string;
@@ -155,4 +167,11 @@ export interface PaymentProvider {
    * @throws WebhookSignatureError when either does not verify.
    */
   verifyWebhook(rawBody: Buffer | string, signatureHeader: string | undefined, nowMs: number): WebhookEvent;
+  /**
+   * A dispute's current state (webhooks re-read it rather than trusting the event).
+   * Optional so other adapters need not support disputes; the Stripe adapter does.
+   */
+  retrieveDispute?(id: string): Promise<DisputeInfo>;
+  /** Disputes of one payment intent, for reconciliation (optional, like retrieveDispute). */
+  listDisputes?(paymentIntentId: string): Promise<DisputeInfo[]>;
 }

@@ -61,6 +61,7 @@ export class FakeStripe {
   readonly setupIntents = new Map<string, Obj>();
   readonly refunds = new Map<string, Obj>();
   readonly customers = new Map<string, Obj>();
+  readonly disputes = new Map<string, Obj>();
   /** Events in the order Stripe would emit them. */
   readonly events: Array<{ id: string; type: string; created: number; data: { object: Obj } }> = [];
   /** Every request received: method, path, idempotency key. */
@@ -145,8 +146,25 @@ export class FakeStripe {
       status: 'needs_response',
       reason: 'fraudulent',
     };
+    this.disputes.set(d.id, d);
     this.emit('charge.dispute.created', d);
     return d;
+  }
+
+  /** Closes a dispute as the bank decides it (`won` or `lost`): emits charge.dispute.closed. */
+  closeDispute(disputeId: string, status: 'won' | 'lost'): Obj {
+    const d = this.disputes.get(disputeId)!;
+    d.status = status;
+    this.emit('charge.dispute.closed', d);
+    return d;
+  }
+
+  /**
+   * Refunds (part of) an intent as someone in Stripe's dashboard would (not through our API):
+   * emits charge.refunded like any refund.
+   */
+  refundFromDashboard(intentId: string, amount?: number): Obj {
+    return this.route('POST', '/v1/refunds', { payment_intent: intentId, amount }, {});
   }
 
   /**
@@ -391,6 +409,20 @@ export class FakeStripe {
         (r) => !query.payment_intent || r.payment_intent === query.payment_intent,
       );
       return { object: 'list', data, has_more: false, url: '/v1/refunds' };
+    }
+    if ((m = /^\/v1\/disputes\/([^/]+)$/.exec(path)) && method === 'GET') {
+      const d = this.disputes.get(m[1]!);
+      if (!d)
+        throw new HttpError(404, {
+          error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such dispute' },
+        });
+      return d;
+    }
+    if (method === 'GET' && path === '/v1/disputes') {
+      const data = [...this.disputes.values()].filter(
+        (d) => !query.payment_intent || d.payment_intent === query.payment_intent,
+      );
+      return { object: 'list', data, has_more: false, url: '/v1/disputes' };
     }
     throw new HttpError(404, {
       error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` },

@@ -8,6 +8,7 @@ import Stripe from 'stripe';
 import {
   PaymentProviderError,
   WebhookSignatureError,
+  type DisputeInfo,
   type PaymentIntentInfo,
   type PaymentIntentStatus,
   type PaymentProvider,
@@ -74,6 +75,17 @@ function setupInfo(s: Stripe.SetupIntent): SetupIntentInfo {
     customerId: idOf(s.customer),
     paymentMethodId: idOf(s.payment_method),
     metadata: { ...s.metadata },
+  };
+}
+
+function disputeInfo(d: Stripe.Dispute): DisputeInfo {
+  return {
+    id: d.id,
+    status: d.status,
+    amountMinor: d.amount,
+    currency: d.currency,
+    chargeId: idOf(d.charge),
+    paymentIntentId: idOf(d.payment_intent),
   };
 }
 
@@ -245,6 +257,25 @@ export class StripeProvider implements PaymentProvider {
       const out: RefundInfo[] = [];
       for await (const r of this.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 }))
         out.push(refundInfo(r));
+      return out;
+    } catch (e) {
+      return translate(e);
+    }
+  }
+
+  async retrieveDispute(id: string): Promise<DisputeInfo> {
+    try {
+      return disputeInfo(await this.stripe.disputes.retrieve(id));
+    } catch (e) {
+      return translate(e);
+    }
+  }
+
+  async listDisputes(paymentIntentId: string): Promise<DisputeInfo[]> {
+    try {
+      const out: DisputeInfo[] = [];
+      for await (const d of this.stripe.disputes.list({ payment_intent: paymentIntentId, limit: 100 }))
+        out.push(disputeInfo(d));
       return out;
     } catch (e) {
       return translate(e);

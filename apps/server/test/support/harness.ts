@@ -228,6 +228,7 @@ export async function createTestApp(
     outboxIntervalMs: 0,
     wakeOutboxOnCommit: false,
     payments: opts.payments ? await startTestPayments(undefined) : null,
+    reconcileIntervalMs: 0,
   });
   await importShop(database.db, parseShopFile(opts.shop ?? fixtureShop()));
   const catalog = await loadCatalog(database.db, (opts.shop ?? fixtureShop()).locations[0]!.slug);
