@@ -7,6 +7,9 @@
  *   seed [--force]     add the demo shop (fade-and-co)
  *   schema             print the shop file's JSON Schema
  *   rotate-keys        re-encrypt everything encrypted at rest with the current ENCRYPTION_KEY
+ *   reconcile-payments FROM TO
+ *                      compare the money ledger with the payment provider (exit 0: no
+ *                      difference, 3: differences found, 1: error, 2: usage)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,13 +21,21 @@ import { clientCipher } from './security/client-fields.ts';
 import { rotateKeys } from './services/key-rotation.service.ts';
 import { exportShop, importShop } from './services/shop-import.service.ts';
 import { parseShopFile, ShopFileError, shopFileJsonSchema } from './shops/shop-file.ts';
+import type { DbOrTx } from './db/client.ts';
+import { startPayments } from './payments/payments.ts';
+import { PaymentProviderError, type PaymentProvider } from './payments/provider.ts';
+import { formatReconciliation, reconciliationReport } from './services/reconciliation.service.ts';
 
 const USAGE = `Usage: npm run cli -- <command>
   import FILE.json   create or update a shop from a shop file
   export SLUG        print a shop as a shop file (JSON)
   seed [--force]     add the demo shop "fade-and-co"
   schema             print the shop file JSON Schema
-  rotate-keys        re-encrypt client details and TOTP secrets with the first ENCRYPTION_KEY`;
+  rotate-keys        re-encrypt client details and TOTP secrets with the first ENCRYPTION_KEY
+  reconcile-payments FROM TO
+                     compare the ledger with the payment provider for payments created from
+                     FROM (inclusive) to TO (a date: through that day, UTC); exit 0 no
+                     difference, 3 differences found, 1 error, 2 usage`;
 
 /** Runs one CLI command; returns the exit code. Output goes to the given streams. */
 export async function runCli(
@@ -39,7 +50,7 @@ export async function runCli(
     io.out(`${JSON.stringify(shopFileJsonSchema(), null, 2)}\n`);
     return 0;
   }
-  if (!command || !['import', 'export', 'seed', 'rotate-keys'].includes(command)) {
+  if (!command || !['import', 'export', 'seed', 'rotate-keys', 'reconcile-payments'].includes(command)) {
     io.err(`${USAGE}\n`);
     return command ? 2 : 0;
   }
@@ -52,6 +63,26 @@ export async function runCli(
       return 1;
     }
     throw err;
+  }
+  if (command === 'reconcile-payments') {
+    const period = reconcilePeriod(args);
+    if (!period) {
+      io.err(`${USAGE}\n`);
+      return 2;
+    }
+    if (!config.payments) {
+      io.err('No payment provider is configured (PAYMENTS is off): nothing to reconcile.\n');
+      return 1;
+    }
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const payments = await startPayments(config, `${config.publicUrl}/webhooks/stripe`);
+    try {
+      await db.migrate();
+      return await reconcilePayments(db.db, payments!.provider, period, io);
+    } finally {
+      await payments?.close();
+      await db.close();
+    }
   }
   if ((command === 'import' || command === 'export') && !args[0]) {
     io.err(`${USAGE}\n`);
@@ -112,6 +143,46 @@ export async function runCli(
     throw err;
   } finally {
     await database.close();
+  }
+}
+
+/**
+ * The period of `reconcile-payments FROM TO`: ISO instants, or dates (UTC days; TO includes its
+ * whole day). Null when the arguments are not two such values with FROM before TO.
+ */
+export function reconcilePeriod(args: string[]): { from: Date; to: Date } | null {
+  if (args.length !== 2) return null;
+  const parse = (s: string, end: boolean) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+      const d = Date.parse(`${s}T00:00:00Z`);
+      return Number.isNaN(d) ? null : new Date(end ? d + 86_400_000 : d);
+    }
+    const d = Date.parse(s);
+    return /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(d) ? new Date(d) : null;
+  };
+  const from = parse(args[0]!, false);
+  const to = parse(args[1]!, true);
+  return from && to && from < to ? { from, to } : null;
+}
+
+/**
+ * Runs the reconciliation report and prints it as a table.
+ * @returns the exit code: 0 no difference, 3 differences found, 1 the provider could not be read.
+ */
+export async function reconcilePayments(
+  db: DbOrTx,
+  provider: PaymentProvider,
+  period: { from: Date; to: Date },
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  try {
+    const report = await reconciliationReport(db, provider, period);
+    io.out(formatReconciliation(report));
+    return report.differences.length > 0 ? 3 : 0;
+  } catch (err) {
+    if (!(err instanceof PaymentProviderError)) throw err;
+    io.err(`The payment provider could not be read: ${err.message}\n`);
+    return 1;
   }
 }
 

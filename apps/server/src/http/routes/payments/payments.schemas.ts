@@ -14,22 +14,17 @@ const instant = z.iso.datetime({
 export const appointmentPaymentsSchema = z.object({
   appointmentId: z.uuid(),
   currency: z.string().meta({ description: 'ISO 4217 currency of the appointment' }),
-  balanceMinor: z
-    .number()
-    .int()
-    .meta({
-      description:
-        'What the shop holds for this appointment (charges + fees + tips − refunds − disputes + disputes won), minor units',
-    }),
+  balanceMinor: z.number().int().meta({
+    description:
+      'What the shop holds for this appointment (charges + fees + tips − refunds − disputes + disputes won), minor units',
+  }),
   payments: z.array(
     z.object({
       id: z.uuid(),
       purpose: z.enum(['deposit', 'prepayment', 'card_setup', 'fee', 'checkout']),
-      status: z
-        .string()
-        .meta({
-          description: "The provider's status as last read (e.g. succeeded, requires_action), or `creating`",
-        }),
+      status: z.string().meta({
+        description: "The provider's status as last read (e.g. succeeded, requires_action), or `creating`",
+      }),
       failureCode: z.string().nullable(),
       amountMinor: z.number().int(),
       currency: z.string(),
