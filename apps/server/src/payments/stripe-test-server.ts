@@ -107,7 +107,8 @@ export class FakeStripe {
 
   /**
    * The next `n` requests are carried out but their answers are lost (the connection is cut):
-   * a crash between Stripe doing it and us hearing about it.
+   * a crash between Stripe doing it and us hearing about it. A retry with the same idempotency
+   * key is itself one of the `n` (the SDK retries a cut connection: drop 3 to outlast its 2 retries).
    */
   dropResponses(n = 1): void {
     this.dropNext += n;
@@ -459,6 +460,12 @@ export class FakeStripe {
             message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
           },
         });
+      // A lost answer can be lost again on the client's retry (dropResponses(n) with n > 1).
+      if (this.dropNext > 0) {
+        this.dropNext -= 1;
+        req.socket.destroy();
+        return;
+      }
       return send(replay.status, replay.body, { 'idempotent-replayed': 'true' });
     }
     try {

@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { appointments, clients, locations } from '../../src/db/schema.ts';
+import { appointments, clients, locations, payments } from '../../src/db/schema.ts';
 import { insertPayment, type PaymentRecord } from '../../src/repositories/payment.repository.ts';
 import { hashToken } from '../../src/services/booking.service.ts';
 import { createAtProvider } from '../../src/services/payment-requests.ts';
@@ -51,13 +51,13 @@ export async function bookedAppointment(
 }
 
 /** The payment row of a purpose for an appointment (status `creating`), as every creator inserts it first. */
-export function paymentRow(
+export async function paymentRow(
   t: TestApp,
   a: { appointmentId: string; organizationId: string },
   purpose: PaymentRecord['purpose'],
   amountMinor: number,
 ): Promise<PaymentRecord> {
-  return insertPayment(t.runtime.database.db, {
+  const row = await insertPayment(t.runtime.database.db, {
     organizationId: a.organizationId,
     appointmentId: a.appointmentId,
     purpose,
@@ -66,6 +66,10 @@ export function paymentRow(
     amountMinor,
     currency: 'USD',
   });
+  // insertPayment stamps the database's clock; the grace period is measured on the test clock.
+  const updatedAt = t.clock.now();
+  await t.runtime.database.db.update(payments).set({ updatedAt }).where(eq(payments.id, row.id));
+  return { ...row, updatedAt };
 }
 
 /**
