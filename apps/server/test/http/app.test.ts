@@ -124,6 +124,8 @@ describe('GET /openapi.json', () => {
       '/api/v1/client/me/appointments': ['get'],
       '/api/v1/client/me/book-again': ['post'],
       '/api/v1/client/me/book-again/confirm': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/payments': ['get'],
+      '/api/v1/organizations/current/payments/reconciliation': ['get'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());
