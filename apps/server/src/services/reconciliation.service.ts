@@ -19,7 +19,13 @@ import { findPayment, unsettledPayments, type PaymentRecord } from '../repositor
 import type { AppContext } from './context.ts';
 import { afterPaymentApplied } from './payment-effects.ts';
 import { createAtProvider } from './payment-requests.ts';
-import { applyPaymentIntent, applySetupIntent, recordRefund, type ApplyResult } from './payment.service.ts';
+import {
+  applyPaymentIntent,
+  applySetupIntent,
+  recordRefund,
+  requirePayments,
+  type ApplyResult,
+} from './payment.service.ts';
 
 /** How old an unsettled payment must be before the job touches it, ms (a request may still be in flight). */
 export const RECONCILE_GRACE_MS = 2 * 60_000;
@@ -41,11 +47,11 @@ export interface RecoverySummary {
 /**
  * Settles one payment from the provider: replays its creation when still `creating`, else re-reads
  * its object; applies the state in a transaction and runs the after-commit step.
- * @throws PaymentProviderError when the provider cannot be reached; AppError from the request
- *   builder (NO_CARD_ON_FILE, NOT_FOUND).
+ * @throws PaymentProviderError when the provider cannot be reached; AppError PAYMENTS_UNAVAILABLE
+ *   without a provider, and from the request builder (NO_CARD_ON_FILE, NOT_FOUND).
  */
 export async function settlePayment(ctx: AppContext, payment: PaymentRecord): Promise<ApplyResult> {
-  const provider = ctx.payments!.provider;
+  const { provider } = requirePayments(ctx);
   let apply: (tx: Parameters<Parameters<typeof ctx.database.db.transaction>[0]>[0]) => Promise<ApplyResult>;
   if (payment.status === 'creating') {
     try {
@@ -81,7 +87,7 @@ export async function recordMissingRefunds(
   ctx: AppContext,
   opts: { lookbackMs?: number; limit?: number } = {},
 ): Promise<{ added: number; failed: number }> {
-  const provider = ctx.payments!.provider;
+  const { provider } = requirePayments(ctx);
   const since = new Date(ctx.now().getTime() - (opts.lookbackMs ?? REFUND_SWEEP_LOOKBACK_MS));
   const rows = await ctx.database.db
     .select({ id: payments.id })
