@@ -34,6 +34,7 @@ import { manageRoutes } from './routes/manage/manage.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { organizationRoutes } from './routes/organizations/organizations.routes.ts';
 import { staffRoutes } from './routes/staff/staff.routes.ts';
+import { checkoutRoutes } from './routes/checkout/checkout.routes.ts';
 
 /**
  * Route constraint telling a location id (UUID) from a slug in `/api/v1/locations/{…}`; a route
@@ -166,6 +167,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(scheduleRoutes, { ctx });
       await api.register(clientRoutes, { ctx });
       await api.register(clientAccountRoutes, { ctx });
+      await api.register(checkoutRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );
