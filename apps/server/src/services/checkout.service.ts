@@ -409,11 +409,14 @@ export async function closeCheckout(
         'IDEMPOTENCY_KEY_REUSED',
         'This Idempotency-Key was already used for a different checkout request; use a new key.',
       );
-    return viewOf(ctx, access, (await checkoutable(ctx, access, id))!);
+    return viewOf(ctx, access, await checkoutable(ctx, access, id));
   };
   const earlier = await replayed();
   if (earlier) return earlier;
 
+  // Once paid, the ledger holds the checkout's own money: refuse before pricing against it.
+  if ((await findCheckout(db, record.id))?.status === 'paid')
+    throw new AppError('INVALID_STATE', 'This checkout is already paid.');
   const taxRatePpm = await locationTaxRatePpm(db, record.locationId);
   const deposit = await depositPaid(ctx, record.id);
   const { lines, changed, totals } = priceTicket(access, record, taxRatePpm, deposit, input);
@@ -543,9 +546,10 @@ export async function closeCheckout(
     }
     throw err;
   }
+  const fresh = () => checkoutable(ctx, access, record.id);
   if (!payment) {
     ctx.outboxWritten();
-    return viewOf(ctx, access, record);
+    return viewOf(ctx, access, await fresh());
   }
   const intent = await chargeAtProvider(ctx, payment);
   if (method === 'card_on_file' && intent.status !== 'succeeded')
@@ -561,7 +565,7 @@ export async function closeCheckout(
           testMode: ctx.payments!.kind === 'test',
         }
       : undefined;
-  return viewOf(ctx, access, record, card);
+  return viewOf(ctx, access, await fresh(), card);
 }
 
 async function remember(ctx: AppContext, scope: string, key: string, reqHash: string, id: string) {
