@@ -78,16 +78,16 @@ const HOURS = { ben: [9, 10, 11, 12, 13, 14, 15, 16, 17], ana: [9, 10, 11, 13, 1
 
 /** A completed cut: Ben's (4000) or Ana's (3000), at a fresh time. */
 async function completed(barber: 'ben' | 'ana' = 'ben'): Promise<string> {
-  let start = '';
-  for (;;) {
+  const next = (): string | null => {
     const i = used[barber]++;
     const hours = HOURS[barber];
     const date = new Date(Date.UTC(2026, 11, 9 + Math.floor(i / hours.length)));
-    if (barber === 'ana' && date.getUTCDay() === 0) continue;
+    if (barber === 'ana' && date.getUTCDay() === 0) return null;
     const hour = hours[i % hours.length]!;
-    start = `${date.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00-05:00`;
-    break;
-  }
+    return `${date.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00-05:00`;
+  };
+  let start = next();
+  while (start === null) start = next();
   n += 1;
   const res = await book(
     t,
