@@ -53,6 +53,7 @@ import {
   tipsOfBarber,
   type CheckoutRecord,
 } from '../repositories/checkout.repository.ts';
+import { writeAudit } from '../repositories/audit.repository.ts';
 import { findStoredResponse, storeResponse } from '../repositories/idempotency.repository.ts';
 import { findLocationById } from '../repositories/location.repository.ts';
 import { enqueueEmail } from '../repositories/outbox.repository.ts';
@@ -479,21 +480,35 @@ export async function closeCheckout(
         paidAt: null,
       };
       await saveCheckout(tx, values);
-      if (changed.length > 0 || totals.discountMinor > 0)
+      if (changed.length > 0 || totals.discountMinor > 0) {
+        const adjusted = {
+          lines: changed.map((l) => ({
+            name: l.name,
+            fromMinor: l.originalPriceMinor,
+            toMinor: l.priceMinor,
+          })),
+          discountMinor: totals.discountMinor,
+        };
         await addHistory(tx, {
           appointmentId: record.id,
           actor,
           action: 'checkout',
-          details: {
-            event: 'adjusted',
-            lines: changed.map((l) => ({
-              name: l.name,
-              fromMinor: l.originalPriceMinor,
-              toMinor: l.priceMinor,
-            })),
-            discountMinor: totals.discountMinor,
-          },
+          details: { event: 'adjusted', ...adjusted },
         });
+        // The owners' activity log too (who changed which price, from and to).
+        await writeAudit(tx, [
+          {
+            organizationId: access.location.organizationId,
+            actorUserId: access.principal.userId,
+            action: 'appointment.checkout_adjusted',
+            entity: 'appointment',
+            entityId: record.id,
+            before: { lines: changed.map((l) => ({ name: l.name, priceMinor: l.originalPriceMinor })) },
+            after: adjusted,
+            at: ctx.now(),
+          },
+        ]);
+      }
       if (method === 'cash' || method === 'none') {
         const split = splitTip(totals.dueMinor, totals.tipMinor);
         const entry = {

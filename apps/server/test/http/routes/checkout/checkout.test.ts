@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import {
   appointmentHistory,
+  auditLog,
   appointments,
   clients,
   ledgerEntries,
@@ -264,6 +265,12 @@ describe('cash', () => {
       discountMinor: 500,
     });
     expect(history.some((h) => h.action === 'checkout' && h.details.event === 'paid')).toBe(true);
+    const [audited] = await t.runtime.database.db.select().from(auditLog).where(eq(auditLog.entityId, a.id));
+    expect(audited).toMatchObject({
+      action: 'appointment.checkout_adjusted',
+      before: { lines: [{ name: 'Cut', priceMinor: 3000 }] },
+      after: { lines: [{ name: 'Cut', fromMinor: 3000, toMinor: 3500 }], discountMinor: 500 },
+    });
   });
 
   it('requires the Idempotency-Key header', async () => {
