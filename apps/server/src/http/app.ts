@@ -36,6 +36,7 @@ import { organizationRoutes } from './routes/organizations/organizations.routes.
 import { staffRoutes } from './routes/staff/staff.routes.ts';
 import { stripeWebhookRoutes } from './routes/payments/stripe-webhook.routes.ts';
 import { paymentRoutes } from './routes/payments/payments.routes.ts';
+import { checkoutRoutes } from './routes/checkout/checkout.routes.ts';
 
 /**
  * Route constraint telling a location id (UUID) from a slug in `/api/v1/locations/{…}`; a route
@@ -168,6 +169,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(scheduleRoutes, { ctx });
       await api.register(clientRoutes, { ctx });
       await api.register(clientAccountRoutes, { ctx });
+      await api.register(checkoutRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -21,6 +21,7 @@ import {
 } from '../repositories/payment.repository.ts';
 import { appointmentChanged } from './appointment-events.ts';
 import type { AppContext } from './context.ts';
+import { settleCheckoutPayment } from './checkout.service.ts';
 
 /** What applying a provider object did. */
 export type ApplyResult =
@@ -87,6 +88,8 @@ export async function applyPaymentIntent(
   const updated = { ...payment, providerId: info.id, status: info.status, failureCode: info.lastErrorCode };
   if (info.status !== 'succeeded')
     return { outcome: 'applied', payment: updated, confirmed: false, refundNeeded: false };
+  // Checkout: the tip is split out for the barber and the checkout closed (checkout.service.ts).
+  if (payment.purpose === 'checkout') return settleCheckoutPayment(ctx, tx, updated, info);
 
   const kind: LedgerKind = payment.purpose === 'fee' ? 'fee' : 'charge';
   await appendLedger(tx, {

@@ -126,6 +126,11 @@ describe('GET /openapi.json', () => {
       '/api/v1/client/me/book-again/confirm': ['post'],
       '/api/v1/locations/{locationId}/appointments/{id}/payments': ['get'],
       '/api/v1/organizations/current/payments/reconciliation': ['get'],
+      '/api/v1/locations/{locationId}/appointments/{id}/checkout': ['get', 'post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/checkout/preview': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/checkout/card/refresh': ['post'],
+      '/api/v1/locations/{locationId}/appointments/{id}/checkout/card/test-confirm': ['post'],
+      '/api/v1/locations/{locationId}/barbers/{barberId}/tips': ['get'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());

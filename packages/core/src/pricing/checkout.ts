@@ -109,3 +109,49 @@ export function checkoutTotals(input: CheckoutInput): CheckoutTotals {
     overpaidMinor: input.depositPaidMinor - depositAppliedMinor,
   };
 }
+
+/** One suggested tip: the percent and what it comes to, minor units. */
+export interface SuggestedTip {
+  percent: number;
+  amountMinor: number;
+}
+
+/**
+ * The tips offered at checkout: each of `percents` (default {@link SUGGESTED_TIP_PERCENTS}) of the
+ * discounted pre-tax amount, rounded half up to a whole minor unit — exactly what
+ * {@link checkoutTotals} charges for a `{ kind: 'percent' }` tip of the same percent.
+ * @param taxableMinor subtotal − discount, minor units.
+ * @throws CheckoutError on a negative or fractional amount or a percent outside 0–1000.
+ */
+export function suggestedTips(
+  taxableMinor: number,
+  percents: readonly number[] = SUGGESTED_TIP_PERCENTS,
+): SuggestedTip[] {
+  nonNegInt(taxableMinor, 'Amount');
+  return percents.map((percent) => {
+    wholePercent(percent, 'Tip', 1_000);
+    return { percent, amountMinor: Math.floor((taxableMinor * percent + 50) / 100) };
+  });
+}
+
+/** A checkout payment split for the ledger: the service part (`charge`) and the barber's tip. */
+export interface TipSplit {
+  chargeMinor: number;
+  tipMinor: number;
+}
+
+/**
+ * Splits money received at checkout into the service charge and the tip, so the tip can be
+ * recorded apart and attributed to the barber (DOMAIN.md, "Pay": tips go 100 % to the barber).
+ * The tip comes out of the payment first, never more than was paid: when a deposit covered part
+ * of the ticket, what is paid now holds the whole tip unless the deposit covered some of it too.
+ * @param paidMinor what the client paid now (the checkout's due amount), minor units.
+ * @param tipMinor the checkout's tip, minor units.
+ * @throws CheckoutError on a negative or fractional amount.
+ */
+export function splitTip(paidMinor: number, tipMinor: number): TipSplit {
+  nonNegInt(paidMinor, 'Paid amount');
+  nonNegInt(tipMinor, 'Tip');
+  const tip = Math.min(paidMinor, tipMinor);
+  return { chargeMinor: paidMinor - tip, tipMinor: tip };
+}

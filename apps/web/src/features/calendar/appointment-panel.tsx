@@ -14,6 +14,10 @@ import { act, cancel, reschedule, resize, saveNotes, type Action } from './calen
 import { Modal } from './modal.tsx';
 import { statusLabel } from './time-grid.tsx';
 import { dateOf, dayLabel, hhmm, instantAt, minutesOfDay, parseHhmm, wallLabel } from './time.ts';
+import { CheckoutForm } from '../checkout/checkout-form.tsx';
+
+/** Appointments whose checkout is open in the panel (kept while the panel is re-created per version). */
+const checkoutOpen = new Set<string>();
 
 const ACTIONS: Array<{ action: Action; to: AppointmentStatus; label: string; done: string }> = [
   { action: 'confirm', to: 'confirmed', label: 'Confirm', done: 'Confirmed' },
@@ -54,7 +58,9 @@ export interface AppointmentPanelProps {
 export function AppointmentPanel(p: AppointmentPanelProps) {
   const a = p.appointment;
   const tz = p.timezone;
-  const [mode, setMode] = useState<'view' | 'cancel' | 'reschedule' | 'resize'>('view');
+  const [mode, setMode] = useState<'view' | 'cancel' | 'reschedule' | 'resize' | 'checkout'>(
+    checkoutOpen.has(a.id) ? 'checkout' : 'view',
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
@@ -67,7 +73,7 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
   const [alternatives, setAlternatives] = useState<Slot[]>([]);
   const [fields, setFields] = useState<Record<string, string>>({});
 
-  async function run(what: () => Promise<StaffAppointment>, done: string) {
+  async function run(what: () => Promise<StaffAppointment>, done: string, then?: () => void) {
     setBusy(true);
     setError(null);
     p.onNotice(null);
@@ -75,7 +81,8 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
     setAlternatives([]);
     try {
       await what();
-      p.onDone(done);
+      if (then) then();
+      else p.onDone(done);
     } catch (err) {
       if (isApiError(err) && err.code === 'STALE_UPDATE') {
         p.onNotice(
@@ -100,6 +107,11 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
     } finally {
       setBusy(false);
     }
+  }
+
+  function openCheckout() {
+    checkoutOpen.add(a.id);
+    setMode('checkout');
   }
 
   const start = minutesOfDay(a.start, tz);
@@ -132,7 +144,14 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
   }
 
   return (
-    <Modal title={name} onClose={p.onClose} testId="appointment-panel">
+    <Modal
+      title={name}
+      onClose={() => {
+        checkoutOpen.delete(a.id);
+        p.onClose();
+      }}
+      testId="appointment-panel"
+    >
       <p>
         <span className={`status-pill status-${a.status}`} data-testid="panel-status">
           {statusLabel(a.status)}
@@ -180,11 +199,23 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
                 type="button"
                 className={x.action === 'no-show' ? 'btn btn-secondary' : 'btn btn-primary'}
                 disabled={busy}
-                onClick={() => void run(() => act(p.locationId, a, x.action), `${x.done} ${name}.`)}
+                onClick={() =>
+                  void run(
+                    () => act(p.locationId, a, x.action),
+                    `${x.done} ${name}.`,
+                    // Completing opens the checkout (issue 4).
+                    x.action === 'complete' ? openCheckout : undefined,
+                  )
+                }
               >
                 {x.label}
               </button>
             ))}
+            {(a.status === 'completed' || a.status === 'checked_in') && (
+              <button type="button" className="btn btn-primary" onClick={openCheckout}>
+                Check out
+              </button>
+            )}
             {canReschedule(a.status) && (
               <button type="button" className="btn btn-secondary" onClick={() => setMode('reschedule')}>
                 Reschedule
@@ -225,6 +256,19 @@ export function AppointmentPanel(p: AppointmentPanelProps) {
             </button>
           </form>
         </>
+      ) : mode === 'checkout' ? (
+        <CheckoutForm
+          locationId={p.locationId}
+          appointmentId={a.id}
+          clientName={name}
+          barberName={a.barber.name}
+          onBack={() => {
+            checkoutOpen.delete(a.id);
+            setMode('view');
+            void p.onReload();
+          }}
+          onPaid={(m) => p.onNotice(m)}
+        />
       ) : mode === 'resize' ? (
         <form
           className="form"
