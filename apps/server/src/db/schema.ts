@@ -287,7 +287,9 @@ export const appointmentHistory = pgTable(
     at: createdAt(),
     /** Who did it: "client", "staff:<id>", "system". */
     actor: text('actor').notNull(),
-    action: text('action', { enum: ['created', 'rescheduled', 'cancelled', 'status_changed'] }).notNull(),
+    action: text('action', {
+      enum: ['created', 'rescheduled', 'cancelled', 'status_changed', 'payment'],
+    }).notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),

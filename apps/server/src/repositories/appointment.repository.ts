@@ -188,7 +188,7 @@ export async function addHistory(
   entry: {
     appointmentId: string;
     actor: string;
-    action: 'created' | 'rescheduled' | 'cancelled' | 'status_changed';
+    action: 'created' | 'rescheduled' | 'cancelled' | 'status_changed' | 'payment';
     fromStatus?: string | null;
     toStatus?: string | null;
     details?: Record<string, unknown>;

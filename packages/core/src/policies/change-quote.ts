@@ -130,9 +130,11 @@ function fmtHours(h: number): string {
 
 /**
  * Prices a change under a policy and plans the money:
- * - `cancel` and `reschedule` use the tiers (DOMAIN.md: "The same window governs reschedules"),
- *   with the first-time grace (100 % back, no fee) when the client has no earlier visit and changes
- *   at or beyond `firstTimeGraceHours` before the start;
+ * - `cancel` uses the tiers, with the first-time grace (100 % back, no fee) when the client has no
+ *   earlier visit and changes at or beyond `firstTimeGraceHours` before the start;
+ * - `reschedule` uses the same window (DOMAIN.md: "The same window governs reschedules") but the
+ *   money held stays with the moved appointment: nothing is refunded and the tier's fee (none under
+ *   the grace) is charged in full, since there is no refund to net it against;
  * - `no_show` refunds nothing and sets the policy's no-show fee (no grace).
  * The fee is netted against the refund; what is left of it goes to the card on file, or is owed.
  * @param input.startMs the start, a UTC instant (epoch ms); `timeZone` the shop's IANA zone.
@@ -186,13 +188,17 @@ export function quoteChange(input: {
     };
   }
 
-  const outcome = changeOutcome({
+  const changed = changeOutcome({
     policy,
     startMs,
     nowMs,
     paidMinor,
     firstTimeClient: input.firstTimeClient,
   });
+  const outcome =
+    action === 'reschedule'
+      ? { ...changed, refundMinor: 0, netRefundMinor: 0, feeDueMinor: changed.feeMinor }
+      : changed;
   const plan = planSettlement({
     held,
     netRefundMinor: outcome.netRefundMinor,
@@ -210,7 +216,9 @@ export function quoteChange(input: {
     hoursBefore >= 0 ? `${fmtHours(Math.floor(hoursBefore * 10) / 10)} before the start` : 'after the start';
   const terms = outcome.firstTimeGrace
     ? 'first-time client grace: everything back, no fee'
-    : `${tier!.refundPercent}% back${tier!.feeMinor > 0 ? `, fee ${tier!.feeMinor} minor units` : ', no fee'}`;
+    : action === 'reschedule'
+      ? `what was paid stays with the appointment${tier!.feeMinor > 0 ? `, fee ${tier!.feeMinor} minor units` : ', no fee'}`
+      : `${tier!.refundPercent}% back${tier!.feeMinor > 0 ? `, fee ${tier!.feeMinor} minor units` : ', no fee'}`;
   return {
     action,
     ...plan,

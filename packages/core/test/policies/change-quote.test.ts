@@ -152,10 +152,33 @@ describe('quoteChange, standard policy, $40 deposit, at every boundary', () => {
     ]);
   });
 
-  it('prices a reschedule with the same window', () => {
-    expect(money(quote(p, 30 * H, { action: 'reschedule' }))).toEqual(money(quote(p, 30 * H)));
-    expect(quote(p, 30 * H, { action: 'reschedule' }).explanation.text).toMatch(
-      /^Standard policy: Rescheduling/,
+  it('prices a reschedule with the same window: no refund, the tier fee in full', () => {
+    expect(money(quote(p, 48 * H, { action: 'reschedule' }))).toEqual({
+      net: 0,
+      fee: 0,
+      charge: 0,
+      owed: 0,
+      tier: 0,
+    });
+    expect(money(quote(p, 30 * H, { action: 'reschedule' }))).toEqual({
+      net: 0,
+      fee: 1000,
+      charge: 1000,
+      owed: 0,
+      tier: 1,
+    });
+    expect(money(quote(p, 30 * H, { action: 'reschedule', card: false }))).toMatchObject({
+      charge: 0,
+      owed: 1000,
+    });
+    expect(money(quote(p, 30 * H, { action: 'reschedule', first: true }))).toMatchObject({
+      fee: 0,
+      charge: 0,
+    });
+    const q = quote(p, 30 * H, { action: 'reschedule' });
+    expect(q.refunds).toEqual([]);
+    expect(q.explanation.text).toMatch(
+      /^Standard policy: Rescheduling .* stays with the appointment, fee 1000/,
     );
   });
 });
