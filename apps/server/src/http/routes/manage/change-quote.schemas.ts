@@ -8,11 +8,9 @@ import { rescheduleSchema } from '../../schemas.ts';
 const minor = z.number().int().min(0).max(100_000_000);
 
 /** What the client was shown: the net refund and the fee, minor units. */
-export const expectedQuoteSchema = z
-  .object({ refundMinor: minor, feeMinor: minor })
-  .meta({
-    description: 'The refund and fee shown by GET …/change-quote; 409 QUOTE_CHANGED when different now',
-  });
+export const expectedQuoteSchema = z.object({ refundMinor: minor, feeMinor: minor }).meta({
+  description: 'The refund and fee shown by GET …/change-quote; 409 QUOTE_CHANGED when different now',
+});
 
 /** POST /manage/{token}/cancel body (empty, {} or with expectedQuote). */
 export const cancelBodySchema = z.object({ expectedQuote: expectedQuoteSchema.optional() }).loose().nullish();
