@@ -56,6 +56,7 @@ test('a client who paid a deposit cancels early and sees the full refund', async
     headers: { 'Idempotency-Key': `e2e-refund-${Date.now()}` },
     data: {
       services: [service!.id],
+      barberId: 'any',
       start,
       client: { name: 'Refund Tester', email, phone: '+1 212 555 0142' },
     },
