@@ -16,6 +16,7 @@
 import { and, asc, count, eq, lt } from 'drizzle-orm';
 import {
   AppError,
+  PolicyError,
   lookupPolicy,
   quoteChange,
   type CancellationPolicy,
@@ -136,11 +137,19 @@ export async function quoteAppointment(
     .innerJoin(services, eq(services.id, appointmentServices.serviceId))
     .where(eq(appointmentServices.appointmentId, appointmentId))
     .orderBy(asc(appointmentServices.position));
-  const policy = lookupPolicy({
+  const sources = {
     snapshot: appt.snapshot,
     service: servicePolicy?.policy ?? null,
     location: appt.locationPolicy,
-  });
+  };
+  let policy: CancellationPolicy;
+  try {
+    policy = lookupPolicy(sources);
+  } catch (err) {
+    // Without a provider no money moves: a malformed stored policy must not block a cancellation.
+    if (!(err instanceof PolicyError) || ctx.payments) throw err;
+    policy = lookupPolicy({});
+  }
   const [earlier] = await db
     .select({ n: count() })
     .from(appointments)
