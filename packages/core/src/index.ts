@@ -9,6 +9,7 @@ export * from './pricing/money.ts';
 export * from './pricing/checkout.ts';
 export * from './policies/change-window.ts';
 export * from './policies/cancellation.ts';
+export * from './policies/change-quote.ts';
 export * from './booking/lifecycle.ts';
 export * from './payments/settlement.ts';
 export * from './auth/index.ts';

@@ -288,7 +288,7 @@ export const appointmentHistory = pgTable(
     /** Who did it: "client", "staff:<id>", "system". */
     actor: text('actor').notNull(),
     action: text('action', {
-      enum: ['created', 'rescheduled', 'cancelled', 'status_changed', 'checkout'],
+      enum: ['created', 'rescheduled', 'cancelled', 'status_changed', 'checkout', 'payment'],
     }).notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status'),

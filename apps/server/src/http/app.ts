@@ -31,6 +31,7 @@ import { clientRoutes } from './routes/clients/clients.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { locationRoutes } from './routes/locations/locations.routes.ts';
 import { manageRoutes } from './routes/manage/manage.routes.ts';
+import { changeQuoteRoutes } from './routes/manage/change-quote.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { organizationRoutes } from './routes/organizations/organizations.routes.ts';
 import { staffRoutes } from './routes/staff/staff.routes.ts';
@@ -170,6 +171,7 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(clientRoutes, { ctx });
       await api.register(clientAccountRoutes, { ctx });
       await api.register(checkoutRoutes, { ctx });
+      await api.register(changeQuoteRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -188,7 +188,7 @@ export async function addHistory(
   entry: {
     appointmentId: string;
     actor: string;
-    action: 'created' | 'rescheduled' | 'cancelled' | 'status_changed' | 'checkout';
+    action: 'created' | 'rescheduled' | 'cancelled' | 'status_changed' | 'checkout' | 'payment';
     fromStatus?: string | null;
     toStatus?: string | null;
     details?: Record<string, unknown>;

@@ -46,6 +46,7 @@ import type { AppContext } from './context.ts';
 import { appointmentChanged } from './appointment-events.ts';
 import { toView, type AppointmentView } from './appointment-view.ts';
 import { appointmentIcs, renderEmail } from './messages.ts';
+import { quoteAppointment, requireSameQuote, resumeSettlement, settle } from './settlement.service.ts';
 
 const MINUTE = 60_000;
 
@@ -519,13 +520,24 @@ function requireChangeAllowed(record: AppointmentRecord, catalog: LocationCatalo
 }
 
 /**
- * The client cancels. @throws AppError NOT_FOUND, INVALID_STATE (already cancelled or done), CHANGE_WINDOW_PASSED.
+ * The client cancels; the cancellation policy's refund and fee are applied after the change
+ * (settlement.service.ts). A retry after the cancellation finishes any money step left undone.
+ * @param opts.expectedQuote the refund and fee the client was shown (GET …/change-quote).
+ * @throws AppError NOT_FOUND, INVALID_STATE (already cancelled or done), CHANGE_WINDOW_PASSED,
+ *   QUOTE_CHANGED.
  */
-export async function cancelByToken(ctx: AppContext, token: string): Promise<AppointmentView> {
+export async function cancelByToken(
+  ctx: AppContext,
+  token: string,
+  opts: { expectedQuote?: { refundMinor: number; feeMinor: number } | undefined } = {},
+): Promise<AppointmentView> {
   const { record, catalog } = await loadByToken(ctx, token);
+  if (record.status === 'cancelled') await resumeSettlement(ctx, record.id);
   if (record.status !== 'confirmed' && record.status !== 'pending')
     throw new AppError('INVALID_STATE', `This appointment is already ${record.status.replace('_', ' ')}.`);
   requireChangeAllowed(record, catalog, ctx.now());
+  const quoted = await quoteAppointment(ctx, record.id, 'cancel');
+  requireSameQuote(quoted, opts.expectedQuote);
   const view = await inTransaction(ctx, async (tx) => {
     await setStatus(tx, record.id, 'cancelled');
     await addHistory(tx, {
@@ -548,6 +560,7 @@ export async function cancelByToken(ctx: AppContext, token: string): Promise<App
     return v;
   });
   ctx.outboxWritten();
+  await settle(ctx, quoted, 'client');
   return view;
 }
 
@@ -559,7 +572,12 @@ export async function cancelByToken(ctx: AppContext, token: string): Promise<App
 export async function rescheduleByToken(
   ctx: AppContext,
   token: string,
-  input: { start: string; barberId?: string | undefined },
+  input: {
+    start: string;
+    barberId?: string | undefined;
+    /** The refund and fee the client was shown (GET …/change-quote); QUOTE_CHANGED when different. */
+    expectedQuote?: { refundMinor: number; feeMinor: number } | undefined;
+  },
 ): Promise<AppointmentView> {
   const { record, catalog } = await loadByToken(ctx, token);
   if (!canReschedule(record.status))
@@ -578,6 +596,8 @@ export async function rescheduleByToken(
   const barbers = resolveBarbers(catalog, input.barberId ?? record.barberId, 'barberId');
   checkBookingWindow(catalog, startMs, ctx.now());
   const slot = await requireSlot(ctx, catalog, services, barbers, startMs, record.id);
+  const quoted = await quoteAppointment(ctx, record.id, 'reschedule');
+  requireSameQuote(quoted, input.expectedQuote);
   const barberIds = slot.barberIds.includes(record.barberId)
     ? [record.barberId]
     : candidateOrder(slot.barberIds);
@@ -632,6 +652,7 @@ export async function rescheduleByToken(
     throw err;
   });
   ctx.outboxWritten();
+  await settle(ctx, quoted, 'client');
   return view;
 }
 

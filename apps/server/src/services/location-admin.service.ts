@@ -16,6 +16,13 @@ import { findLocationById, type LocationRecord } from '../repositories/location.
 import type { StaffAccess } from './access.service.ts';
 import { invalidateCatalogs } from './catalog.service.ts';
 import type { AppContext } from './context.ts';
+import {
+  paymentColumns,
+  paymentOptions,
+  readPaymentSettings,
+  type PaymentSettings,
+  type PaymentSettingsPatch,
+} from './payment-settings.service.ts';
 
 /** A location's settings as the API shows them (hours in the location zone). */
 export interface LocationSettings {
@@ -38,6 +45,9 @@ export interface LocationSettings {
     horizonDays: number;
     changeWindowHours: number;
   };
+  /** Issue 4: payment mode, deposit, cancellation policy, limits (payment-settings.service.ts). */
+  payments?: PaymentSettings;
+  paymentOptions?: { onlinePaymentsAvailable: boolean };
 }
 
 /** The PATCH body (validated at the edge). */
@@ -50,6 +60,7 @@ export interface SettingsPatch {
   openingHours?: WeeklyHours | undefined;
   closures?: DateOverride[] | undefined;
   policy?: Partial<LocationSettings['policy']> | undefined;
+  payments?: PaymentSettingsPatch | undefined;
 }
 
 /** Windows sorted by start, as mutable tuples. */
@@ -89,9 +100,14 @@ export function settingsOf(l: LocationRecord): LocationSettings {
   };
 }
 
-/** The settings of the location the caller has access to. */
-export function getSettings(access: StaffAccess): LocationSettings {
-  return settingsOf(access.location);
+/** The settings of the location the caller has access to (with the payments block when `ctx` is given). */
+export async function getSettings(access: StaffAccess, ctx?: AppContext): Promise<LocationSettings> {
+  if (!ctx) return settingsOf(access.location);
+  return {
+    ...settingsOf(access.location),
+    payments: await readPaymentSettings(ctx.database.db, access.location.id),
+    paymentOptions: paymentOptions(ctx),
+  };
 }
 
 /**
@@ -113,7 +129,7 @@ export async function updateSettings(
   const result = await db.transaction(async (tx) => {
     const current = await findLocationById(tx, access.location.id);
     if (!current) throw new AppError('NOT_FOUND', 'No location with this id.');
-    const before = settingsOf(current);
+    const before = { ...settingsOf(current), payments: await readPaymentSettings(tx, current.id) };
     const policy = { ...current.policy, ...(patch.policy ?? {}) };
     const set: Partial<typeof locations.$inferInsert> = {};
     if (patch.name !== undefined) set.name = patch.name;
@@ -129,9 +145,13 @@ export async function updateSettings(
       set.horizonDays = policy.horizonDays;
       set.changeWindowHours = policy.changeWindowHours;
     }
-    await tx.update(locations).set(set).where(eq(locations.id, current.id));
-    const after = settingsOf((await findLocationById(tx, current.id))!);
-    const changed = (Object.keys(after) as Array<keyof LocationSettings>).filter(
+    if (patch.payments !== undefined) Object.assign(set, paymentColumns(ctx, patch.payments));
+    if (Object.keys(set).length > 0) await tx.update(locations).set(set).where(eq(locations.id, current.id));
+    const after = {
+      ...settingsOf((await findLocationById(tx, current.id))!),
+      payments: await readPaymentSettings(tx, current.id),
+    };
+    const changed = (Object.keys(after) as Array<keyof typeof after>).filter(
       (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
     );
     if (changed.length > 0)
@@ -147,7 +167,7 @@ export async function updateSettings(
           at: now,
         },
       ]);
-    return after;
+    return { ...after, paymentOptions: paymentOptions(ctx) };
   });
   invalidateCatalogs(db);
   return result;

@@ -17,6 +17,13 @@ import { writeAudit } from '../repositories/audit.repository.ts';
 import { isUuid, type StaffAccess } from './access.service.ts';
 import { invalidateCatalogs } from './catalog.service.ts';
 import type { AppContext } from './context.ts';
+import type { CancellationPolicy, DepositRule } from '@bookedbarber/core';
+import {
+  policyForInput,
+  requirePaidModeAvailable,
+  type PaymentMode,
+  type PolicyInput,
+} from './payment-settings.service.ts';
 
 type ServiceRow = typeof services.$inferSelect;
 
@@ -38,6 +45,12 @@ export interface AdminService {
   active: boolean;
   /** null override = the service's own value. */
   barbers: Array<{ barberId: string; priceMinor: number | null; durationMinutes: number | null }>;
+  /** Issue 4: payment overrides, null = the location's. */
+  payments?: {
+    mode: PaymentMode | null;
+    deposit: DepositRule | null;
+    cancellationPolicy: CancellationPolicy | null;
+  };
 }
 
 /** The create form. */
@@ -57,6 +70,10 @@ export interface ServiceInput {
 export type ServicePatch = Partial<Omit<ServiceInput, 'barberIds'>> & {
   sortOrder?: number | undefined;
   active?: boolean | undefined;
+  /** Issue 4 overrides; null = inherit the location's. */
+  paymentMode?: PaymentMode | null | undefined;
+  depositRule?: DepositRule | null | undefined;
+  cancellationPolicy?: PolicyInput | null | undefined;
 };
 
 /** The audited shape of a service (no barber list). */
@@ -72,6 +89,9 @@ function auditShape(r: ServiceRow) {
     bookableOnline: r.bookableOnline,
     sortOrder: r.sortOrder,
     active: r.active,
+    paymentMode: r.paymentMode,
+    depositRule: r.depositRule,
+    cancellationPolicy: r.cancellationPolicy,
   };
 }
 
@@ -130,6 +150,7 @@ async function loadServices(db: DbOrTx, locationId: string, currency: string): P
     barbers: offers
       .filter((o) => o.serviceId === r.id)
       .map((o) => ({ barberId: o.barberId, priceMinor: o.priceMinor, durationMinutes: o.durationMinutes })),
+    payments: { mode: r.paymentMode, deposit: r.depositRule, cancellationPolicy: r.cancellationPolicy },
   }));
 }
 
@@ -277,10 +298,21 @@ export async function updateService(
       'active',
     ] as const)
       if (patch[k] !== undefined) (set as Record<string, unknown>)[k] = patch[k];
+    requirePaidModeAvailable(ctx, patch.paymentMode, 'paymentMode');
+    if (patch.paymentMode !== undefined) set.paymentMode = patch.paymentMode;
+    if (patch.depositRule !== undefined) set.depositRule = patch.depositRule;
+    if (patch.cancellationPolicy !== undefined)
+      set.cancellationPolicy =
+        patch.cancellationPolicy === null
+          ? null
+          : policyForInput(patch.cancellationPolicy, 'cancellationPolicy');
+    if (Object.keys(set).length === 0) set.name = before.name;
     const [after] = await tx.update(services).set(set).where(eq(services.id, before.id)).returning();
     const b = auditShape(before);
     const a = auditShape(after!);
-    const changed = (Object.keys(a) as Array<keyof typeof a>).filter((k) => a[k] !== b[k]);
+    const changed = (Object.keys(a) as Array<keyof typeof a>).filter(
+      (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+    );
     if (changed.length > 0)
       await writeAudit(tx, [
         {

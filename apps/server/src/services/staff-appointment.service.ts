@@ -67,6 +67,7 @@ import { clientCipher } from '../security/client-fields.ts';
 import type { AppContext } from './context.ts';
 import { toView } from './appointment-view.ts';
 import { renderEmail } from './messages.ts';
+import { settleStaffTransition } from './settlement.service.ts';
 
 /** Longest calendar range, in days (inclusive). */
 export const MAX_CALENDAR_DAYS = 31;
@@ -370,6 +371,8 @@ export async function transitionAppointment(
     });
   });
   if (mailed) ctx.outboxWritten();
+  // Issue 4: a no-show is charged its fee, a cancellation by the shop refunds in full.
+  await settleStaffTransition(ctx, id, to, `staff:${access.principal.userId}`);
   return reload(ctx, access, id);
 }
 

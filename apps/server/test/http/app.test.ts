@@ -131,6 +131,7 @@ describe('GET /openapi.json', () => {
       '/api/v1/locations/{locationId}/appointments/{id}/checkout/card/refresh': ['post'],
       '/api/v1/locations/{locationId}/appointments/{id}/checkout/card/test-confirm': ['post'],
       '/api/v1/locations/{locationId}/barbers/{barberId}/tips': ['get'],
+      '/api/v1/manage/{token}/change-quote': ['get'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());

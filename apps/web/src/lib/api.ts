@@ -296,12 +296,33 @@ export const api = {
     return apiFetch<Availability>(`/manage/${seg(token)}/availability?${params}`, { signal });
   },
 
-  cancel: (token: string) =>
-    apiFetch<Appointment>(`/manage/${seg(token)}/cancel`, { method: 'POST', body: {} }),
+  cancel: (token: string, expectedQuote?: ExpectedQuote) =>
+    apiFetch<Appointment>(`/manage/${seg(token)}/cancel`, {
+      method: 'POST',
+      body: expectedQuote ? { expectedQuote } : {},
+    }),
 
-  reschedule: (token: string, body: { start: string; barberId?: string }) =>
+  reschedule: (token: string, body: { start: string; barberId?: string; expectedQuote?: ExpectedQuote }) =>
     apiFetch<Appointment>(`/manage/${seg(token)}/reschedule`, { method: 'POST', body }),
+
+  changeQuote: (token: string, action: 'cancel' | 'reschedule', signal?: AbortSignal) =>
+    apiFetch<ChangeQuote>(`/manage/${seg(token)}/change-quote?action=${action}`, { signal }),
 };
+
+/** What a cancel or reschedule would refund and cost now (GET /manage/{token}/change-quote). */
+export interface ChangeQuote {
+  action: 'cancel' | 'reschedule';
+  /** Minor units of `currency`. */
+  refundMinor: number;
+  feeMinor: number;
+  feeOwedMinor: number;
+  currency: string;
+  policy: { name: string };
+  explanation: string;
+}
+
+/** The amounts the client saw, sent back with the change (409 QUOTE_CHANGED when different). */
+export type ExpectedQuote = Pick<ChangeQuote, 'refundMinor' | 'feeMinor'>;
 
 /** Where "Add to calendar" points. */
 export function calendarHref(token: string): string {

@@ -6,6 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../lib/api.ts';
+import { ServicePaymentOverridesSection, type ServicePaymentOverrides } from './payments-settings.tsx';
 import { staffFetch } from '../../lib/staff-api.ts';
 import { useStaff } from '../staff/staff-context.tsx';
 import { boKey, errorFor, formatMoney, Outcome, Section, TextField, toMajor, toMinor } from './common.tsx';
@@ -27,6 +28,8 @@ export interface AdminService {
   sortOrder: number;
   active: boolean;
   barbers: Array<{ barberId: string; priceMinor: number | null; durationMinutes: number | null }>;
+  /** Issue 4 payment overrides (null members = the shop's). */
+  payments?: ServicePaymentOverrides;
 }
 
 interface ServiceList {
@@ -211,6 +214,11 @@ export function ServicesPage() {
                             void refresh();
                           }}
                           onCancel={() => setEditing(null)}
+                        />
+                        <ServicePaymentOverridesSection
+                          serviceId={s.id}
+                          value={s.payments}
+                          currency={currency}
                         />
                         <BarberOffers
                           service={s}

@@ -20,6 +20,7 @@ import {
   type DateOverride,
   type WeeklyHours,
 } from './common.tsx';
+import { PaymentsForm, type PaymentSettings } from './payments-settings.tsx';
 
 /** GET …/settings. */
 export interface LocationSettings {
@@ -38,6 +39,9 @@ export interface LocationSettings {
     horizonDays: number;
     changeWindowHours: number;
   };
+  /** Issue 4 (payments-settings.tsx). */
+  payments?: PaymentSettings;
+  paymentOptions?: { onlinePaymentsAvailable: boolean };
 }
 
 /** The settings screen. */
@@ -64,6 +68,7 @@ export function SettingsPage() {
       <HoursForm settings={q.data} canEdit={canEdit} />
       <ClosuresForm settings={q.data} canEdit={canEdit} />
       <PolicyForm settings={q.data} canEdit={canEdit} />
+      <PaymentsSection settings={q.data} canEdit={canEdit} />
     </div>
   );
 }
@@ -282,5 +287,19 @@ function PolicyForm({ settings, canEdit }: { settings: LocationSettings; canEdit
         )}
       </form>
     </Section>
+  );
+}
+
+function PaymentsSection({ settings, canEdit }: { settings: LocationSettings; canEdit: boolean }) {
+  const save = useSaveSettings('Payments');
+  if (!settings.payments) return null;
+  return (
+    <PaymentsForm
+      payments={settings.payments}
+      onlinePaymentsAvailable={settings.paymentOptions?.onlinePaymentsAvailable ?? false}
+      currency={settings.currency}
+      canEdit={canEdit}
+      save={save}
+    />
   );
 }

@@ -13,7 +13,7 @@ import {
   type AppointmentStatus,
   type Slot,
 } from '../../lib/api.ts';
-import { formatShortDateTime, telHref } from '../../lib/format.ts';
+import { formatMoney, formatShortDateTime, telHref } from '../../lib/format.ts';
 import { AppointmentDetails } from '../../components/appointment-details.tsx';
 import { Loading, MessagePage } from '../../components/message-page.tsx';
 import { useDocumentTitle } from '../../components/use-document-title.ts';
@@ -23,6 +23,7 @@ import { useShopLocation } from '../booking/queries.ts';
 import { SlotPicker, useDayRange } from '../booking/slot-picker.tsx';
 import { SummaryBar } from '../booking/summary-bar.tsx';
 import { manageKeys, useManageAvailability, useManagedAppointment } from './queries.ts';
+import { QuoteNotice, useChangeQuote, useQuoteChangedHandler } from './change-quote.tsx';
 
 const STATUS_LABEL: Record<AppointmentStatus, string> = {
   pending: 'Waiting for deposit',
@@ -79,14 +80,28 @@ function ManageView({ token, appointment: a }: { token: string; appointment: App
   const update = (next: Appointment) => queryClient.setQueryData(manageKeys.appointment(token), next);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: manageKeys.appointment(token) });
 
+  const cancelQuote = useChangeQuote(token, 'cancel', mode === 'cancel');
+  const onQuoteChanged = useQuoteChangedHandler(token, 'cancel');
   const cancel = useMutation<Appointment, ApiError>({
-    mutationFn: () => api.cancel(token),
+    mutationFn: () =>
+      api.cancel(
+        token,
+        cancelQuote.data
+          ? { refundMinor: cancelQuote.data.refundMinor, feeMinor: cancelQuote.data.feeMinor }
+          : undefined,
+      ),
     onSuccess: (next) => {
+      const q = cancelQuote.data;
       update(next);
       setMode('view');
-      setMessage('Your appointment is cancelled.');
+      setMessage(
+        q && q.refundMinor > 0
+          ? `Your appointment is cancelled. ${formatMoney(q.refundMinor, q.currency)} is on its way back to your card.`
+          : 'Your appointment is cancelled.',
+      );
     },
     onError: (e) => {
+      if (onQuoteChanged(e)) return;
       if (e.code === 'CHANGE_WINDOW_PASSED' || e.code === 'INVALID_STATE') refresh();
     },
   });
@@ -133,7 +148,12 @@ function ManageView({ token, appointment: a }: { token: string; appointment: App
             <p>
               {a.services.map((s) => s.name).join(' + ')} with {a.barber.name} at {a.location.name}.
             </p>
-            {cancel.error && (
+            <QuoteNotice
+              quote={cancelQuote.data}
+              isLoading={cancelQuote.isPending}
+              changed={cancel.error?.code === 'QUOTE_CHANGED'}
+            />
+            {cancel.error && cancel.error.code !== 'QUOTE_CHANGED' && (
               <div className="alert" role="alert">
                 <p>{cancel.error.detail}</p>
               </div>
@@ -142,7 +162,7 @@ function ManageView({ token, appointment: a }: { token: string; appointment: App
               <button
                 type="button"
                 className="btn btn-danger btn-block"
-                disabled={cancel.isPending || !a.canChange}
+                disabled={cancel.isPending || !a.canChange || cancelQuote.isPending}
                 aria-busy={cancel.isPending}
                 onClick={() => cancel.mutate()}
               >
@@ -262,13 +282,22 @@ function Reschedule({
   const availQ = useManageAvailability(token, range.from, range.to, true);
   const [picked, setPicked] = useState<Slot | null>(null);
 
+  const quote = useChangeQuote(token, 'reschedule');
+  const onQuoteChanged = useQuoteChangedHandler(token, 'reschedule');
   const reschedule = useMutation<Appointment, ApiError, { start: string; barberId?: string }>({
-    mutationFn: (body) => api.reschedule(token, body),
+    mutationFn: (body) =>
+      api.reschedule(token, {
+        ...body,
+        ...(quote.data
+          ? { expectedQuote: { refundMinor: quote.data.refundMinor, feeMinor: quote.data.feeMinor } }
+          : {}),
+      }),
     onSuccess: (next) => {
       void queryClient.invalidateQueries({ queryKey: manageKeys.availabilityAll(token) });
       onDone(next);
     },
     onError: (e) => {
+      if (onQuoteChanged(e)) return;
       if (e.code === 'SLOT_UNAVAILABLE') {
         void queryClient.invalidateQueries({ queryKey: manageKeys.availabilityAll(token) });
       }
@@ -337,7 +366,12 @@ function Reschedule({
           />
         </div>
       )}
-      {reschedule.error && !slotTaken && (
+      <QuoteNotice
+        quote={quote.data}
+        isLoading={quote.isPending}
+        changed={reschedule.error?.code === 'QUOTE_CHANGED'}
+      />
+      {reschedule.error && !slotTaken && reschedule.error.code !== 'QUOTE_CHANGED' && (
         <div className="alert" role="alert">
           <p>{reschedule.error.detail}</p>
         </div>

@@ -7,6 +7,15 @@
  * Money is integer minor units of the location currency; durations are whole minutes.
  */
 import { z } from 'zod';
+import {
+  depositRuleSchema,
+  paymentModeSchema,
+  policySchema,
+  servicePaymentOverridesSchema,
+  paymentOptionsSchema,
+  paymentSettingsPatchSchema,
+  paymentSettingsSchema,
+} from './payment-settings.schemas.ts';
 import { isValidDate, isValidTimeZone, WEEKDAYS } from '@bookedbarber/core';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (00:00–24:00)');
@@ -98,6 +107,8 @@ export const locationSettingsSchema = z.object({
   openingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
   closures: z.array(z.object({ date: z.string(), windows: z.array(z.tuple([z.string(), z.string()])) })),
   policy: policyInputSchema,
+  payments: paymentSettingsSchema.optional(),
+  paymentOptions: paymentOptionsSchema.optional(),
 });
 
 /** PATCH …/settings body: any subset of the settings (at least one member). */
@@ -127,6 +138,7 @@ export const settingsPatchSchema = z
     openingHours: weeklyHoursInputSchema.optional(),
     closures: dateOverridesSchema.optional(),
     policy: policyInputSchema.partial().optional(),
+    payments: paymentSettingsPatchSchema.optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'Send at least one setting', path: ['body'] });
@@ -153,6 +165,14 @@ export const adminServiceSchema = z.object({
       durationMinutes: z.number().int().nullable(),
     }),
   ),
+  payments: z
+    .object({
+      mode: paymentModeSchema.nullable(),
+      deposit: depositRuleSchema.nullable(),
+      cancellationPolicy: policySchema.nullable(),
+    })
+    .optional()
+    .meta({ description: 'Payment overrides (issue 4); null = the location’s' }),
 });
 
 /** GET …/services answer. */
@@ -206,6 +226,7 @@ export const servicePatchSchema = z
     bookableOnline: z.boolean().optional(),
     sortOrder: z.number().int().min(0).max(100_000).optional(),
     active: z.boolean().optional().meta({ description: 'false archives, true restores' }),
+    ...servicePaymentOverridesSchema,
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field', path: ['body'] });

@@ -28,7 +28,7 @@ export const locationAdminRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = a
         response: { 200: locationSettingsSchema, ...errors },
       },
     },
-    async (req) => getSettings(staffAccessOf(req)),
+    async (req) => getSettings(staffAccessOf(req), ctx),
   );
 
   app.patch(
@@ -42,7 +42,8 @@ export const locationAdminRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = a
           R.updateSettings,
           'Only owners change `timezone` and `currency` (a manager: 403 FORBIDDEN). `openingHours` and ' +
             '`closures` replace the whole list. Audited as `location.updated`; the booking page shows the ' +
-            'change at once.',
+            'change at once. `payments` (issue 4): a paid mode while `paymentOptions.onlinePaymentsAvailable` ' +
+            'is false is 422 with a field error on `payments.mode`.',
           here,
         ),
         params: locationIdParams,

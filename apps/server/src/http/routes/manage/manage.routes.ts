@@ -3,7 +3,6 @@
  * Who may call: whoever holds the manage token (256 random bits, stored hashed); nobody else.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
   availabilityByToken,
   calendarByToken,
@@ -17,9 +16,9 @@ import {
   availabilitySchema,
   manageAvailabilityQuerySchema,
   problemSchema,
-  rescheduleSchema,
   tokenParams,
 } from '../../schemas.ts';
+import { cancelBodySchema, rescheduleBodySchema } from './change-quote.schemas.ts';
 import { checkRange } from '../locations/locations.routes.ts';
 
 export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -86,11 +85,11 @@ export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         description: access,
         params: tokenParams,
         // No body at all arrives as null: the docs allow an empty body or {}.
-        body: z.object({}).loose().nullish(),
+        body: cancelBodySchema,
         response: { 200: appointmentSchema, ...errors },
       },
     },
-    async (req) => cancelByToken(ctx, req.params.token),
+    async (req) => cancelByToken(ctx, req.params.token, { expectedQuote: req.body?.expectedQuote }),
   );
 
   app.post(
@@ -101,7 +100,7 @@ export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         summary: 'Move to another offered time (refused inside the change window)',
         description: access,
         params: tokenParams,
-        body: rescheduleSchema,
+        body: rescheduleBodySchema,
         response: { 200: appointmentSchema, ...errors },
       },
     },
