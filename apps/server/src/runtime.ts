@@ -11,6 +11,7 @@ import { AppointmentEvents } from './services/appointment-events.ts';
 import type { AppContext } from './services/context.ts';
 import { prepareClientRecords } from './services/key-rotation.service.ts';
 import { startPayments, type Payments } from './payments/payments.ts';
+import { startHoldExpiryJob, type HoldExpiryJob } from './jobs/hold-expiry.job.ts';
 
 /** A started runtime: close() stops the worker and the database. */
 export interface Runtime {
@@ -20,6 +21,8 @@ export interface Runtime {
   mailer: Mailer;
   /** The payment provider, or null for pay at the shop only. */
   payments: Payments | null;
+  /** Releases unpaid booking holds (jobs/hold-expiry.job.ts); `holds.run()` makes one pass now. */
+  holds: HoldExpiryJob;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export async function startRuntime(
     /** Use this payment set-up instead of the configured one (tests: a provider on a test server). */
     payments?: Payments | null;
     log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+    /** Interval of the hold-expiry job, ms (default 15 s; 0 = only `holds.run()`). */
+    holdIntervalMs?: number;
   } = {},
 ): Promise<Runtime> {
   const log = opts.log ?? { info: () => undefined, warn: () => undefined };
@@ -84,13 +89,16 @@ export async function startRuntime(
     events,
     payments,
   };
+  const holds = startHoldExpiryJob(ctx, { intervalMs: opts.holdIntervalMs, log });
   return {
     ctx,
     database,
     outbox,
     mailer,
     payments,
+    holds,
     async close() {
+      await holds.stop();
       if (opts.payments === undefined) await payments?.close();
       await outbox.stop();
       await events.stop();
