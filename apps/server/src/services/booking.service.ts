@@ -317,15 +317,19 @@ export async function createAppointment(
   slug: string,
   input: CreateAppointmentInput,
   idempotencyKey?: string,
-): Promise<{ status: number; body: AppointmentView & { payment: BookingPaymentView | null } }> {
+): Promise<{ status: number; body: AppointmentView & { payment?: BookingPaymentView | null } }> {
   const db = ctx.database.db;
   const scope = `create-appointment:${slug}`;
   const reqHash = requestHash(input);
   // The payment part is read fresh on a replay (its client secret is never stored).
-  const withPayment = async (r: { status: number; body: AppointmentView }) => ({
-    status: r.status,
-    body: { ...r.body, payment: await currentPaymentView(ctx, r.body.id, r.body.timezone) },
-  });
+  // Without a payment provider the answer is exactly the appointment, as before payments existed.
+  const withPayment = async (r: { status: number; body: AppointmentView }) =>
+    ctx.payments
+      ? {
+          status: r.status,
+          body: { ...r.body, payment: await currentPaymentView(ctx, r.body.id, r.body.timezone) },
+        }
+      : r;
   if (idempotencyKey) {
     const stored = await findStoredResponse(db, scope, idempotencyKey);
     if (stored) return withPayment(replay(stored, reqHash));
@@ -425,7 +429,8 @@ export async function createAppointment(
   }
   ctx.outboxWritten();
   const held = payment as PaymentRecord | null;
-  if (!held) return { status: result.status, body: { ...result.body, payment: null } };
+  if (!held)
+    return ctx.payments ? { status: result.status, body: { ...result.body, payment: null } } : result;
   const paymentView = await startBookingPayment(ctx, held, {
     clientId,
     locationId: location.id,

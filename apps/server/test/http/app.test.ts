@@ -124,6 +124,11 @@ describe('GET /openapi.json', () => {
       '/api/v1/client/me/appointments': ['get'],
       '/api/v1/client/me/book-again': ['post'],
       '/api/v1/client/me/book-again/confirm': ['post'],
+      // Booking with payment (routes/manage/manage-payment.routes.ts, routes/payments/test-payments.routes.ts).
+      '/api/v1/manage/{token}/payment': ['get'],
+      '/api/v1/manage/{token}/payment/refresh': ['post'],
+      '/api/v1/test-payments/{providerId}/confirm': ['post'],
+      '/api/v1/test-payments/{providerId}/authenticate': ['post'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());

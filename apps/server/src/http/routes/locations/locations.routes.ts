@@ -83,7 +83,7 @@ export const locationRoutes: FastifyPluginAsyncZod<LocationRoutesOptions> = asyn
         currency: c.location.currency,
         bufferBeforeMinutes: s.bufferBeforeMinutes,
         bufferAfterMinutes: s.bufferAfterMinutes,
-        payment: payment.get(s.id) ?? null,
+        ...(ctx.payments ? { payment: payment.get(s.id) ?? null } : {}),
       }));
     },
   );

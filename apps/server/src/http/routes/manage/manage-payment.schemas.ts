@@ -20,7 +20,15 @@ export const bookingPaymentSchema = z.object({
 });
 
 /** The booking response: the appointment plus its payment step. */
-export const bookedAppointmentSchema = appointmentSchema.extend({ payment: bookingPaymentSchema.nullable() });
+export const bookedAppointmentSchema = appointmentSchema.extend({
+  payment: bookingPaymentSchema
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'With a payment provider: what is due online now (null = pay at the shop). Absent without one.',
+    }),
+});
 
 /** A public service with what it takes online (null without a payment provider). */
 export const servicePaymentSchema = z
@@ -29,7 +37,13 @@ export const servicePaymentSchema = z
     amountMinor: z.number().int(),
   })
   .nullable();
-export const serviceWithPaymentSchema = serviceSchema.extend({ payment: servicePaymentSchema });
+export const serviceWithPaymentSchema = serviceSchema.extend({
+  payment: servicePaymentSchema
+    .optional()
+    .meta({
+      description: 'With a payment provider: what booking it alone takes online. Absent without one.',
+    }),
+});
 
 /** GET /manage/{token}/payment. */
 export const managePaymentSchema = z.object({
