@@ -29,6 +29,7 @@ import {
 import type { DbOrTx, Tx } from '../db/client.ts';
 import {
   appointmentHistory,
+  appointmentServices,
   appointments,
   idempotencyKeys,
   locations,
@@ -37,7 +38,7 @@ import {
   type PaymentMode,
 } from '../db/schema.ts';
 import { addHistory } from '../repositories/appointment.repository.ts';
-import { enqueueEmail, type EmailMessage } from '../repositories/outbox.repository.ts';
+import type { EmailMessage } from '../repositories/outbox.repository.ts';
 import {
   insertPayment,
   paymentsOfAppointment,
@@ -331,6 +332,9 @@ export async function startBookingPayment(
       await dropHeldConfirmation(tx, payment.appointmentId);
       await tx.delete(payments).where(eq(payments.appointmentId, payment.appointmentId));
       await tx.delete(appointmentHistory).where(eq(appointmentHistory.appointmentId, payment.appointmentId));
+      await tx
+        .delete(appointmentServices)
+        .where(eq(appointmentServices.appointmentId, payment.appointmentId));
       if (a.idempotency)
         await tx
           .delete(idempotencyKeys)
