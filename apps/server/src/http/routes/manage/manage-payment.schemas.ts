@@ -21,13 +21,10 @@ export const bookingPaymentSchema = z.object({
 
 /** The booking response: the appointment plus its payment step. */
 export const bookedAppointmentSchema = appointmentSchema.extend({
-  payment: bookingPaymentSchema
-    .nullable()
-    .optional()
-    .meta({
-      description:
-        'With a payment provider: what is due online now (null = pay at the shop). Absent without one.',
-    }),
+  payment: bookingPaymentSchema.nullable().optional().meta({
+    description:
+      'With a payment provider: what is due online now (null = pay at the shop). Absent without one.',
+  }),
 });
 
 /** A public service with what it takes online (null without a payment provider). */
@@ -38,11 +35,9 @@ export const servicePaymentSchema = z
   })
   .nullable();
 export const serviceWithPaymentSchema = serviceSchema.extend({
-  payment: servicePaymentSchema
-    .optional()
-    .meta({
-      description: 'With a payment provider: what booking it alone takes online. Absent without one.',
-    }),
+  payment: servicePaymentSchema.optional().meta({
+    description: 'With a payment provider: what booking it alone takes online. Absent without one.',
+  }),
 });
 
 /** GET /manage/{token}/payment. */
