@@ -53,6 +53,7 @@ export default defineConfig({
       PUBLIC_URL: BASE_URL,
       RATE_LIMIT: 'off',
       SEED_DEMO: 'true',
+      PAYMENTS: 'test',
       LOG_LEVEL: 'warn',
     },
   },
