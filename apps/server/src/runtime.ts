@@ -12,6 +12,7 @@ import type { AppContext } from './services/context.ts';
 import { prepareClientRecords } from './services/key-rotation.service.ts';
 import { startPayments, type Payments } from './payments/payments.ts';
 import { startReconcileJob, type ReconcileJob } from './jobs/reconcile.job.ts';
+import { startHoldExpiryJob, type HoldExpiryJob } from './jobs/hold-expiry.job.ts';
 
 /** A started runtime: close() stops the worker and the database. */
 export interface Runtime {
@@ -23,6 +24,8 @@ export interface Runtime {
   payments: Payments | null;
   /** The payment reconciliation job (jobs/reconcile.job.ts); `runOnce()` runs a pass now. */
   reconciler: ReconcileJob;
+  /** Releases unpaid booking holds (jobs/hold-expiry.job.ts); `holds.run()` makes one pass now. */
+  holds: HoldExpiryJob;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,8 @@ export async function startRuntime(
     log?: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
     /** Interval of the payment reconciliation job, ms (default 5 minutes; 0 = only runOnce). */
     reconcileIntervalMs?: number;
+    /** Interval of the hold-expiry job, ms (default 15 s; 0 = only `holds.run()`). */
+    holdIntervalMs?: number;
   } = {},
 ): Promise<Runtime> {
   const log = opts.log ?? { info: () => undefined, warn: () => undefined };
@@ -90,6 +95,7 @@ export async function startRuntime(
     payments,
   };
   const reconciler = startReconcileJob({ ctx, intervalMs: opts.reconcileIntervalMs, log });
+  const holds = startHoldExpiryJob(ctx, { intervalMs: opts.holdIntervalMs, log });
   return {
     ctx,
     database,
@@ -97,8 +103,10 @@ export async function startRuntime(
     mailer,
     payments,
     reconciler,
+    holds,
     async close() {
       await reconciler.stop();
+      await holds.stop();
       if (opts.payments === undefined) await payments?.close();
       await outbox.stop();
       await events.stop();

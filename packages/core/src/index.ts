@@ -15,3 +15,4 @@ export * from './payments/settlement.ts';
 export * from './auth/index.ts';
 export * from './clients/segment.ts';
 export * from './clients/similar-slot.ts';
+export * from './payments/booking-payment.ts';

@@ -28,6 +28,8 @@ import { blockedTimeRoutes } from './routes/calendar/blocked-times.routes.ts';
 import { calendarRoutes } from './routes/calendar/calendar.routes.ts';
 import { clientAccountRoutes } from './routes/clients/client-account.routes.ts';
 import { clientRoutes } from './routes/clients/clients.routes.ts';
+import { managePaymentRoutes } from './routes/manage/manage-payment.routes.ts';
+import { testPaymentRoutes } from './routes/payments/test-payments.routes.ts';
 import { healthRoutes } from './routes/health/health.routes.ts';
 import { locationRoutes } from './routes/locations/locations.routes.ts';
 import { manageRoutes } from './routes/manage/manage.routes.ts';
@@ -172,6 +174,8 @@ export async function buildApp({ ctx, logger = false }: BuildAppOptions): Promis
       await api.register(clientAccountRoutes, { ctx });
       await api.register(checkoutRoutes, { ctx });
       await api.register(changeQuoteRoutes, { ctx });
+      await api.register(managePaymentRoutes, { ctx });
+      await api.register(testPaymentRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

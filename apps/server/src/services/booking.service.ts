@@ -47,6 +47,15 @@ import { appointmentChanged } from './appointment-events.ts';
 import { toView, type AppointmentView } from './appointment-view.ts';
 import { appointmentIcs, renderEmail } from './messages.ts';
 import { quoteAppointment, requireSameQuote, resumeSettlement, settle } from './settlement.service.ts';
+import {
+  currentPaymentView,
+  holdBookingConfirmation,
+  holdForPayment,
+  loadPaymentRules,
+  startBookingPayment,
+  type BookingPaymentView,
+} from './booking-payment.service.ts';
+import type { PaymentRecord } from '../repositories/payment.repository.ts';
 
 const MINUTE = 60_000;
 
@@ -309,13 +318,22 @@ export async function createAppointment(
   slug: string,
   input: CreateAppointmentInput,
   idempotencyKey?: string,
-): Promise<{ status: number; body: AppointmentView }> {
+): Promise<{ status: number; body: AppointmentView & { payment?: BookingPaymentView | null } }> {
   const db = ctx.database.db;
   const scope = `create-appointment:${slug}`;
   const reqHash = requestHash(input);
+  // The payment part is read fresh on a replay (its client secret is never stored).
+  // Without a payment provider the answer is exactly the appointment, as before payments existed.
+  const withPayment = async (r: { status: number; body: AppointmentView }) =>
+    ctx.payments
+      ? {
+          status: r.status,
+          body: { ...r.body, payment: await currentPaymentView(ctx, r.body.id, r.body.timezone) },
+        }
+      : r;
   if (idempotencyKey) {
     const stored = await findStoredResponse(db, scope, idempotencyKey);
-    if (stored) return replay(stored, reqHash);
+    if (stored) return withPayment(replay(stored, reqHash));
   }
   const catalog = await loadCatalog(db, slug);
   const services = resolveServices(catalog, input.services, 'services');
@@ -330,7 +348,7 @@ export async function createAppointment(
   // answer as it did rather than "taken".
   const concurrentReplay = async () => {
     const stored = idempotencyKey ? await findStoredResponse(db, scope, idempotencyKey) : undefined;
-    return stored ? replay(stored, reqHash) : undefined;
+    return stored ? withPayment(replay(stored, reqHash)) : undefined;
   };
   let slot: Slot;
   try {
@@ -344,15 +362,13 @@ export async function createAppointment(
 
   const token = newManageToken();
   const { location } = catalog;
+  const paymentRules = ctx.payments ? await loadPaymentRules(db, location.id) : null;
   let result: { status: number; body: AppointmentView } | undefined;
+  let payment: PaymentRecord | null = null;
+  let clientId = '';
   try {
     result = await inTransaction(ctx, async (tx) => {
-      const clientId = await upsertClient(
-        tx,
-        clientCipher(ctx.secrets),
-        location.organizationId,
-        input.client,
-      );
+      clientId = await upsertClient(tx, clientCipher(ctx.secrets), location.organizationId, input.client);
       const record = await insertIntoFirstFree(
         tx,
         catalog,
@@ -369,12 +385,24 @@ export async function createAppointment(
       );
       if (!record) throw new SlotTaken();
       const appointmentId = record.id;
+      payment = paymentRules
+        ? await holdForPayment(tx, ctx, {
+            appointmentId,
+            organizationId: location.organizationId,
+            lines: record.lines,
+            currency: record.currency,
+            rules: paymentRules,
+          })
+        : null;
+      if (payment) record.status = 'pending';
       await addHistory(tx, {
         appointmentId,
         actor: 'client',
         action: 'created',
-        toStatus: 'confirmed',
-        details: { source: 'online' },
+        toStatus: record.status,
+        details: payment
+          ? { source: 'online', paymentMode: payment.purpose, amountDueOnlineMinor: payment.amountMinor }
+          : { source: 'online' },
       });
       await appointmentChanged(tx, ctx, {
         type: 'appointment.created',
@@ -382,7 +410,10 @@ export async function createAppointment(
         appointmentId,
       });
       const view = toView(record, location, token, ctx.config.publicUrl, ctx.now());
-      await enqueueEmail(tx, renderEmail('confirmation', view, input.client.email.trim(), 0), ctx.now());
+      const confirmation = renderEmail('confirmation', view, input.client.email.trim(), 0);
+      // Waiting for a payment: the confirmation goes out when the payment confirms the booking.
+      if (payment) await holdBookingConfirmation(tx, appointmentId, confirmation, payment);
+      else await enqueueEmail(tx, confirmation, ctx.now());
       const out = { status: 201, body: view };
       if (idempotencyKey)
         await storeResponse(tx, scope, idempotencyKey, { requestHash: reqHash, status: 201, body: view });
@@ -398,7 +429,18 @@ export async function createAppointment(
     throw err;
   }
   ctx.outboxWritten();
-  return result;
+  const held = payment as PaymentRecord | null;
+  if (!held)
+    return ctx.payments ? { status: result.status, body: { ...result.body, payment: null } } : result;
+  const paymentView = await startBookingPayment(ctx, held, {
+    clientId,
+    locationId: location.id,
+    timezone: location.timezone,
+    ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey } } : {}),
+  });
+  if (paymentView) return { status: result.status, body: { ...result.body, payment: paymentView } };
+  // The provider was unreachable for a card on file: booked as pay at the shop.
+  return { status: result.status, body: { ...result.body, status: 'confirmed', payment: null } };
 }
 
 function replay(stored: { requestHash: string; status: number; body: unknown }, reqHash: string) {

@@ -20,6 +20,7 @@ import {
   type PaymentRecord,
 } from '../repositories/payment.repository.ts';
 import { appointmentChanged } from './appointment-events.ts';
+import { releaseHeldConfirmation } from './held-confirmation.ts';
 import type { AppContext } from './context.ts';
 import { settleCheckoutPayment } from './checkout.service.ts';
 
@@ -130,6 +131,8 @@ export async function applyPaymentIntent(
         locationId: appt.locationId,
         appointmentId: payment.appointmentId,
       });
+      // The booking confirmation held at booking goes out now, with this commit.
+      await releaseHeldConfirmation(tx, payment.appointmentId, ctx.now());
       confirmed = true;
     } else if (appt?.status === 'cancelled') refundNeeded = true;
   }
@@ -170,6 +173,8 @@ export async function applySetupIntent(ctx: AppContext, tx: Tx, info: SetupInten
         locationId: appt.locationId,
         appointmentId: payment.appointmentId,
       });
+      // The booking confirmation held at booking goes out now, with this commit.
+      await releaseHeldConfirmation(tx, payment.appointmentId, ctx.now());
       confirmed = true;
     }
   }

@@ -8,6 +8,12 @@ import type { DateOverride, WeeklyHours } from '@bookedbarber/core';
 import type { Db } from '../db/client.ts';
 import { barberServices, barbers, locations, organizations, services, timeOff } from '../db/schema.ts';
 import { invalidateCatalogs } from './catalog.service.ts';
+import {
+  locationPaymentColumns,
+  locationPaymentsOf,
+  servicePaymentColumns,
+  servicePaymentsOf,
+} from '../shops/shop-payments.ts';
 import { ShopFileError, type ShopFile } from '../shops/shop-file.ts';
 
 /** What an import did, for the CLI to print. */
@@ -69,6 +75,7 @@ export async function importShop(db: Db, file: ShopFile): Promise<ImportSummary>
         openingHours: loc.openingHours as WeeklyHours,
         dateOverrides: toOverrides(loc.closures),
         ...loc.policy,
+        ...locationPaymentColumns(loc.payments),
       };
       const [existing] = await tx.select().from(locations).where(eq(locations.slug, loc.slug));
       if (existing && existing.organizationId !== orgId)
@@ -99,6 +106,7 @@ export async function importShop(db: Db, file: ShopFile): Promise<ImportSummary>
           bookableOnline: s.bookableOnline,
           sortOrder: i,
           active: true,
+          ...servicePaymentColumns(s.payments),
         };
         const [r] = await tx
           .insert(services)
@@ -245,6 +253,7 @@ export async function exportShop(db: Db, slug: string): Promise<ShopFile | undef
         bufferBeforeMinutes: s.bufferBeforeMinutes,
         bufferAfterMinutes: s.bufferAfterMinutes,
         bookableOnline: s.bookableOnline,
+        ...servicePaymentsOf(s),
       })),
       barbers: brb.map((b) => ({
         key: b.key,
@@ -279,6 +288,7 @@ export async function exportShop(db: Db, slug: string): Promise<ShopFile | undef
             };
           }),
       })),
+      ...locationPaymentsOf(l),
     });
   }
   return out;

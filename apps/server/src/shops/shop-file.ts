@@ -4,6 +4,7 @@
  * generated from this schema (`npm run cli -- schema`) and a test keeps the two equal.
  */
 import { z } from 'zod';
+import { locationPaymentsFileSchema, servicePaymentsFileSchema } from './shop-payments.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'Use HH:MM (00:00–24:00)');
 const window = z.tuple([hhmm, hhmm]).refine(([a, b]) => a < b, 'A window must start before it ends');
@@ -93,6 +94,9 @@ export const shopFileSchema = z
                   bufferBeforeMinutes: minutes.default(0),
                   bufferAfterMinutes: minutes.default(0),
                   bookableOnline: z.boolean().default(true),
+                  payments: servicePaymentsFileSchema
+                    .optional()
+                    .meta({ description: "Overrides of the location's payment rule (absent = inherit)" }),
                 })
                 .strict(),
             ),
@@ -134,6 +138,9 @@ export const shopFileSchema = z
                 })
                 .strict(),
             ),
+            payments: locationPaymentsFileSchema
+              .optional()
+              .meta({ description: 'Online payment rule (absent = pay at the shop)' }),
           })
           .strict()
           .superRefine((loc, ctx) => {

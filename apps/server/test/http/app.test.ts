@@ -132,6 +132,11 @@ describe('GET /openapi.json', () => {
       '/api/v1/locations/{locationId}/appointments/{id}/checkout/card/test-confirm': ['post'],
       '/api/v1/locations/{locationId}/barbers/{barberId}/tips': ['get'],
       '/api/v1/manage/{token}/change-quote': ['get'],
+      // Booking with payment (routes/manage/manage-payment.routes.ts, routes/payments/test-payments.routes.ts).
+      '/api/v1/manage/{token}/payment': ['get'],
+      '/api/v1/manage/{token}/payment/refresh': ['post'],
+      '/api/v1/test-payments/{providerId}/confirm': ['post'],
+      '/api/v1/test-payments/{providerId}/authenticate': ['post'],
     };
     const apiPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1'));
     expect(apiPaths.sort()).toEqual(Object.keys(expected).sort());

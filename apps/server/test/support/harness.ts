@@ -227,6 +227,7 @@ export async function createTestApp(
     database,
     outboxIntervalMs: 0,
     wakeOutboxOnCommit: false,
+    holdIntervalMs: 0,
     payments: opts.payments ? await startTestPayments(undefined) : null,
     reconcileIntervalMs: 0,
   });

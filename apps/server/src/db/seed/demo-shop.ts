@@ -107,6 +107,16 @@ export function demoShopFile(today: string): ShopFileInput {
             durationMinutes: 15,
             priceMinor: 1500,
           },
+          {
+            key: 'cut-hot-towel-shave',
+            name: 'Cut & hot towel shave',
+            category: 'Beard & shave',
+            description:
+              'Classic cut and a hot towel straight-razor shave. A 50% deposit is taken online when booking.',
+            durationMinutes: 45,
+            priceMinor: 7000,
+            payments: { mode: 'deposit', deposit: { percent: 50 } },
+          },
         ],
         barbers: [
           {
@@ -121,6 +131,7 @@ export function demoShopFile(today: string): ShopFileInput {
               'hot-towel-shave',
               'beard-sculpt',
               'wash-style',
+              'cut-hot-towel-shave',
             ],
             weeklyHours: {
               tue: split('09:00', '13:00', '14:00', '18:00'),
@@ -155,6 +166,7 @@ export function demoShopFile(today: string): ShopFileInput {
               'beard-trim',
               'hot-towel-shave',
               'beard-sculpt',
+              'cut-hot-towel-shave',
             ],
             weeklyHours: {
               mon: [['12:00', '20:00']],

@@ -32,6 +32,8 @@ import { useDocumentTitle } from '../../components/use-document-title.ts';
 import { useFocusOnChange } from '../../components/use-focus-on-change.ts';
 import { BarberStep, eligibleBarbers } from './barber-step.tsx';
 import { Confirmation } from './confirmation.tsx';
+import { PaymentStep } from './payment-step.tsx';
+import type { BookedAppointment } from './payment-api.ts';
 import { DetailsStep, emptyDetails, type ClientDetails } from './details-step.tsx';
 import { bookingKeys, useAvailability, useBarbers, useServices, useShopLocation } from './queries.ts';
 import { ServicesStep } from './services-step.tsx';
@@ -257,7 +259,18 @@ function BookingFlow({ location }: { location: Location }) {
   );
 
   let body: ReactNode;
-  if (step === 'done' && booked) {
+  const paying = booked as BookedAppointment | null;
+  if (step === 'done' && paying?.payment && paying.status === 'pending') {
+    // A deposit, prepayment or card on file is due: the booking is confirmed once it is paid.
+    body = (
+      <PaymentStep
+        heading={heading('Pay to confirm')}
+        appointment={paying}
+        payment={paying.payment}
+        onPaid={(status) => setBooked({ ...paying, status, payment: null } as BookedAppointment)}
+      />
+    );
+  } else if (step === 'done' && booked) {
     body = (
       <Confirmation heading={heading("You're booked")} appointment={booked} onBookAnother={bookAnother} />
     );

@@ -1,6 +1,8 @@
 import { useId, type ReactNode } from 'react';
 import type { Service } from '../../lib/api.ts';
 import { formatDuration, formatMoney } from '../../lib/format.ts';
+import type { ServiceWithPayment } from './payment-api.ts';
+import { dueNowLabel } from './payment-step.tsx';
 
 /** Services in display order, grouped by category in the order categories first appear. */
 export function groupByCategory(services: Service[]): { category: string; services: Service[] }[] {
@@ -65,6 +67,7 @@ export function ServicesStep({
                       <span className="service-name">{s.name}</span>
                       <span id={descId} className="service-meta">
                         {formatDuration(s.durationMinutes)} · {formatMoney(s.priceMinor, s.currency)}
+                        <DueNow service={s} />
                         {s.description ? <span className="service-desc">{s.description}</span> : null}
                       </span>
                     </span>
@@ -79,5 +82,17 @@ export function ServicesStep({
         </section>
       ))}
     </section>
+  );
+}
+
+/** "Deposit $35.00 due now" under a service that takes a payment when booking. */
+function DueNow({ service }: { service: Service }) {
+  const p = (service as ServiceWithPayment).payment;
+  if (!p || p.mode === 'none') return null;
+  return (
+    <span className="service-due" data-testid="due-now">
+      {' · '}
+      {dueNowLabel(p.mode, formatMoney(p.amountMinor, service.currency))}
+    </span>
   );
 }

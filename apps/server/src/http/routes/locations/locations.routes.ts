@@ -10,16 +10,16 @@ import { createAppointment, slotsToApi } from '../../../services/booking.service
 import { loadCatalog } from '../../../services/catalog.service.ts';
 import type { AppContext } from '../../../services/context.ts';
 import {
-  appointmentSchema,
   availabilityQuerySchema,
   availabilitySchema,
   barberSchema,
   createAppointmentSchema,
   locationSchema,
   problemSchema,
-  serviceSchema,
   slugParams,
 } from '../../schemas.ts';
+import { servicePaymentPreviews } from '../../../services/booking-payment.service.ts';
+import { bookedAppointmentSchema, serviceWithPaymentSchema } from '../manage/manage-payment.schemas.ts';
 
 const MAX_RANGE_DAYS = 31;
 
@@ -66,24 +66,25 @@ export const locationRoutes: FastifyPluginAsyncZod<LocationRoutesOptions> = asyn
         summary: 'Services bookable online, in display order',
         description: 'Access: public.',
         params: slugParams,
-        response: { 200: z.array(serviceSchema), ...errors },
+        response: { 200: z.array(serviceWithPaymentSchema), ...errors },
       },
     },
     async (req) => {
       const c = await loadCatalog(db, req.params.slug);
-      return c.services
-        .filter((s) => s.bookableOnline)
-        .map((s) => ({
-          id: s.id,
-          name: s.name,
-          category: s.category,
-          description: s.description,
-          durationMinutes: s.durationMinutes,
-          priceMinor: s.priceMinor,
-          currency: c.location.currency,
-          bufferBeforeMinutes: s.bufferBeforeMinutes,
-          bufferAfterMinutes: s.bufferAfterMinutes,
-        }));
+      const online = c.services.filter((s) => s.bookableOnline);
+      const payment = await servicePaymentPreviews(ctx, c.location.id, online, c.location.currency);
+      return online.map((s) => ({
+        id: s.id,
+        name: s.name,
+        category: s.category,
+        description: s.description,
+        durationMinutes: s.durationMinutes,
+        priceMinor: s.priceMinor,
+        currency: c.location.currency,
+        bufferBeforeMinutes: s.bufferBeforeMinutes,
+        bufferAfterMinutes: s.bufferAfterMinutes,
+        ...(ctx.payments ? { payment: payment.get(s.id) ?? null } : {}),
+      }));
     },
   );
 
@@ -145,7 +146,13 @@ export const locationRoutes: FastifyPluginAsyncZod<LocationRoutesOptions> = asyn
         params: slugParams,
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).loose(),
         body: createAppointmentSchema,
-        response: { 201: appointmentSchema, 409: problemSchema, 429: problemSchema, ...errors },
+        response: {
+          201: bookedAppointmentSchema,
+          409: problemSchema,
+          429: problemSchema,
+          503: problemSchema,
+          ...errors,
+        },
       },
     },
     async (req, reply) => {

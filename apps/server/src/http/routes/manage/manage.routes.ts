@@ -20,6 +20,8 @@ import {
 } from '../../schemas.ts';
 import { cancelBodySchema, rescheduleBodySchema } from './change-quote.schemas.ts';
 import { checkRange } from '../locations/locations.routes.ts';
+import { currentPaymentView } from '../../../services/booking-payment.service.ts';
+import { bookedAppointmentSchema } from './manage-payment.schemas.ts';
 
 export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const errors = { 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -33,10 +35,15 @@ export const manageRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         summary: 'The appointment behind a manage link',
         description: access,
         params: tokenParams,
-        response: { 200: appointmentSchema, ...errors },
+        response: { 200: bookedAppointmentSchema, ...errors },
       },
     },
-    async (req) => getByToken(ctx, req.params.token),
+    async (req) => {
+      const view = await getByToken(ctx, req.params.token);
+      return ctx.payments
+        ? { ...view, payment: await currentPaymentView(ctx, view.id, view.timezone) }
+        : view;
+    },
   );
 
   app.get(
