@@ -29,10 +29,10 @@ import {
 
 /**
  * How a booking is paid (issue 4): `none` = pay at the shop; `deposit` = part now (the deposit
- * rule); `prepay` = everything now; `card_on_file` = a card saved now (SetupIntent), fees charged
+ * rule); `prepayment` = everything now; `card_on_file` = a card saved now (SetupIntent), fees charged
  * off-session later.
  */
-export const PAYMENT_MODES = ['none', 'deposit', 'prepay', 'card_on_file'] as const;
+export const PAYMENT_MODES = ['none', 'deposit', 'prepayment', 'card_on_file'] as const;
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, type FieldError } from '@bookedbarber/core';
+import { PaymentProviderError } from '../payments/provider.ts';
 
 /** HTTP status and title for each stable error code. */
 export const PROBLEMS: Record<ErrorCode, { status: number; title: string }> = {
@@ -81,6 +82,21 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       if (typeof retry === 'number') reply.header('retry-after', String(retry));
       if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
       return sendProblem(reply, request, err.code, err.message, err.extra);
+    }
+    // A provider error no service turned into its own answer: a decline is the client's to fix
+    // (402, with the provider's reason), anything else is the provider's failure (502).
+    if (err instanceof PaymentProviderError) {
+      if (!err.retryable)
+        return sendProblem(reply, request, 'PAYMENT_DECLINED', 'The card was declined. Try another card.', {
+          declineCode: err.code,
+        });
+      request.log.warn({ code: err.code }, 'payment provider error');
+      return sendProblem(
+        reply,
+        request,
+        'PAYMENT_PROVIDER_ERROR',
+        'The payment provider could not be reached. Please try again in a moment.',
+      );
     }
     // @fastify/csrf-protection: a cookie-authenticated unsafe request without a valid token.
     if (typeof err.code === 'string' && err.code.startsWith('FST_CSRF_'))

@@ -84,18 +84,8 @@ export interface PaymentRules {
   services: Map<string, { rule: PaymentRule | null; policy: CancellationPolicy | null }>;
 }
 
-/** Stored mode → core's name (`prepay` is stored, `prepayment` is what core and the API say). */
-export function coreMode(m: PaymentMode): BookingPaymentMode {
-  return m === 'prepay' ? 'prepayment' : m;
-}
-
-/** Core's mode → the stored one. */
-export function storedMode(m: BookingPaymentMode): PaymentMode {
-  return m === 'prepayment' ? 'prepay' : m;
-}
-
 function rule(mode: PaymentMode, deposit: DepositRule | null): PaymentRule {
-  return { mode: coreMode(mode), deposit };
+  return { mode, deposit };
 }
 
 /** Loads a location's payment rules and its services' overrides. @throws AppError NOT_FOUND. */
@@ -221,7 +211,7 @@ export async function holdForPayment(
     .update(appointments)
     .set({
       status: 'pending',
-      paymentMode: storedMode(plan.mode),
+      paymentMode: plan.mode,
       amountDueOnlineMinor: plan.amountDueOnlineMinor,
       holdExpiresAt,
       cancellationPolicy: policy,

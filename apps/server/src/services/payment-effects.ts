@@ -19,7 +19,9 @@ export function lateRefundKey(paymentId: string): string {
  *   in the ledger;
  * - the outbox job is woken, since applying may have queued a message (a confirmation).
  * @param result what applying returned (outcomes other than `applied` do nothing but wake the outbox).
- * @throws PaymentProviderError when the refund call fails (the reconciliation job retries it).
+ * @throws PaymentProviderError when the refund call fails. The next path that applies the same
+ *   succeeded intent (a redelivered webhook, the client's refresh) does not see `refundNeeded` again,
+ *   so a failed late refund is left for the shop: the reconciliation report shows the money held.
  */
 export async function afterPaymentApplied(ctx: AppContext, result: ApplyResult): Promise<void> {
   ctx.outboxWritten();

@@ -18,7 +18,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { PAYMENT_MODES, locations } from '../db/schema.ts';
 import type { AppContext } from './context.ts';
 
-/** A payment mode: none (pay at the shop), deposit, prepay (in full), card on file. */
+/** A payment mode: none (pay at the shop), deposit, prepayment (in full), card on file. */
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 /** The `payments` block of a location's settings. Money in minor units, tax in parts per million. */

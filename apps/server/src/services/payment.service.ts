@@ -93,7 +93,9 @@ export async function applyPaymentIntent(
   if (payment.purpose === 'checkout') return settleCheckoutPayment(ctx, tx, updated, info);
 
   const kind: LedgerKind = payment.purpose === 'fee' ? 'fee' : 'charge';
-  await appendLedger(tx, {
+  // True only the first time this charge is seen: a redelivered or out-of-order event about money
+  // already recorded must not look like money arriving late.
+  const firstSeen = await appendLedger(tx, {
     organizationId: payment.organizationId,
     appointmentId: payment.appointmentId,
     paymentId: payment.id,
@@ -134,7 +136,12 @@ export async function applyPaymentIntent(
       // The booking confirmation held at booking goes out now, with this commit.
       await releaseHeldConfirmation(tx, payment.appointmentId, ctx.now());
       confirmed = true;
-    } else if (appt?.status === 'cancelled') refundNeeded = true;
+    } else if (appt?.status === 'cancelled' && firstSeen) {
+      // Money arrived after the appointment was released or cancelled while unpaid: no policy
+      // plan covered it, so it goes back in full. Money recorded before a cancellation is the
+      // policy's to settle (settlement.service.ts), never refunded here.
+      refundNeeded = true;
+    }
   }
   return { outcome: 'applied', payment: updated, confirmed, refundNeeded };
 }

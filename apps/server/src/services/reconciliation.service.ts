@@ -26,6 +26,7 @@ import {
   requirePayments,
   type ApplyResult,
 } from './payment.service.ts';
+import { resumeUnfinishedSettlements } from './settlement.service.ts';
 
 /** How old an unsettled payment must be before the job touches it, ms (a request may still be in flight). */
 export const RECONCILE_GRACE_MS = 2 * 60_000;
@@ -42,6 +43,8 @@ export interface RecoverySummary {
   failed: number;
   /** Refund entries added by the sweep. */
   refundsRecorded: number;
+  /** Cancellation/no-show settlement plans with steps left that were carried out again. */
+  settlementsResumed: number;
 }
 
 /**
@@ -121,14 +124,20 @@ export async function recordMissingRefunds(
 }
 
 /**
- * One recovery pass: settles the unsettled payments older than the grace period, then sweeps
- * refunds. A failure on one payment is counted and the pass goes on.
+ * One recovery pass: settles the unsettled payments older than the grace period, sweeps refunds,
+ * then finishes settlement plans left with steps not done (settlement.service.ts). A failure on one payment is counted and the pass goes on.
  */
 export async function recoverUnsettled(
   ctx: AppContext,
   opts: { graceMs?: number; log?: (obj: object, msg: string) => void } = {},
 ): Promise<RecoverySummary> {
-  const summary: RecoverySummary = { checked: 0, updated: 0, failed: 0, refundsRecorded: 0 };
+  const summary: RecoverySummary = {
+    checked: 0,
+    updated: 0,
+    failed: 0,
+    refundsRecorded: 0,
+    settlementsResumed: 0,
+  };
   if (!ctx.payments) return summary;
   const before = new Date(ctx.now().getTime() - (opts.graceMs ?? RECONCILE_GRACE_MS));
   for (const payment of await unsettledPayments(ctx.database.db, before)) {
@@ -144,6 +153,9 @@ export async function recoverUnsettled(
   const sweep = await recordMissingRefunds(ctx);
   summary.refundsRecorded = sweep.added;
   summary.failed += sweep.failed;
+  const resumed = await resumeUnfinishedSettlements(ctx);
+  summary.settlementsResumed = resumed.resumed;
+  summary.failed += resumed.failed;
   return summary;
 }
 

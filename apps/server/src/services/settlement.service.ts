@@ -13,7 +13,7 @@
  * A step already done (its key is in the history) is never repeated, so a retry or a resumed plan
  * moves no money twice.
  */
-import { and, asc, count, eq, lt } from 'drizzle-orm';
+import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import {
   AppError,
   PolicyError,
@@ -390,12 +390,7 @@ export async function resumeSettlement(
   appointmentId: string,
 ): Promise<SettlementResult | null> {
   if (!ctx.payments) return null;
-  const rows = await ctx.database.db
-    .select({ actor: appointmentHistory.actor, details: appointmentHistory.details })
-    .from(appointmentHistory)
-    .where(and(eq(appointmentHistory.appointmentId, appointmentId), eq(appointmentHistory.action, 'payment')))
-    .orderBy(asc(appointmentHistory.id));
-  const last = rows.filter((r) => r.details.step === 'planned').at(-1);
+  const last = await lastPlan(ctx, appointmentId);
   if (!last) return null;
   const [appt] = await ctx.database.db
     .select({ currency: appointments.currency, organizationId: locations.organizationId })
@@ -405,9 +400,69 @@ export async function resumeSettlement(
   return carryOut(
     ctx,
     { appointmentId, organizationId: appt!.organizationId, currency: appt!.currency },
-    last.details as unknown as RecordedPlan,
+    last.plan,
     last.actor,
   );
+}
+
+/** How far back the recovery job looks for unfinished settlement plans, seconds (7 days). */
+export const SETTLEMENT_RESUME_LOOKBACK_S = 7 * 24 * 3600;
+/** How old a plan must be before the job resumes it, seconds (the request that made it may still be running). */
+export const SETTLEMENT_RESUME_GRACE_S = 120;
+
+/**
+ * Resumes the settlement plans of the last 7 days that still have a step not done (a refund or fee
+ * whose key is not in the history as refunded / charged / owed): the server stopped between the
+ * change and its money, or the provider failed. Part of the recovery job (jobs/reconcile.job.ts);
+ * keys make each step happen once however often it runs. Plans younger than 2 minutes are left to
+ * the request carrying them out. Ages are measured on the database's clock, like the history's `at`.
+ * @returns how many plans were resumed and how many steps still failed.
+ */
+export async function resumeUnfinishedSettlements(
+  ctx: AppContext,
+  opts: { limit?: number } = {},
+): Promise<{ resumed: number; failed: number }> {
+  if (!ctx.payments) return { resumed: 0, failed: 0 };
+  const rows = await ctx.database.db
+    .selectDistinct({ appointmentId: appointmentHistory.appointmentId })
+    .from(appointmentHistory)
+    .where(
+      and(
+        eq(appointmentHistory.action, 'payment'),
+        sql`${appointmentHistory.details}->>'step' = 'planned'`,
+        sql`${appointmentHistory.at} < now() - make_interval(secs => ${SETTLEMENT_RESUME_GRACE_S})`,
+        sql`${appointmentHistory.at} > now() - make_interval(secs => ${SETTLEMENT_RESUME_LOOKBACK_S})`,
+      ),
+    )
+    .limit(opts.limit ?? 200);
+  let resumed = 0;
+  let failed = 0;
+  for (const { appointmentId } of rows) {
+    const plan = (await lastPlan(ctx, appointmentId))?.plan;
+    if (!plan) continue;
+    const done = await doneKeys(ctx, appointmentId);
+    const open = [...plan.refunds.map((r) => r.key), ...(plan.feeKey ? [plan.feeKey] : [])].filter(
+      (k) => !done.has(k),
+    );
+    if (open.length === 0) continue;
+    const result = await resumeSettlement(ctx, appointmentId);
+    resumed += 1;
+    failed += result?.failures.length ?? 0;
+  }
+  return { resumed, failed };
+}
+
+async function lastPlan(
+  ctx: AppContext,
+  appointmentId: string,
+): Promise<{ plan: RecordedPlan; actor: string } | undefined> {
+  const rows = await ctx.database.db
+    .select({ actor: appointmentHistory.actor, details: appointmentHistory.details })
+    .from(appointmentHistory)
+    .where(and(eq(appointmentHistory.appointmentId, appointmentId), eq(appointmentHistory.action, 'payment')))
+    .orderBy(asc(appointmentHistory.id));
+  const last = rows.filter((r) => r.details.step === 'planned').at(-1);
+  return last ? { plan: last.details as unknown as RecordedPlan, actor: last.actor } : undefined;
 }
 
 async function carryOut(

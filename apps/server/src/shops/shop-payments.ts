@@ -2,7 +2,7 @@
  * The `payments` blocks of the shop file (docs/shop-file.md, "Payments"): a location's payment rule,
  * deposit, cancellation policy, hold and online limit, and a service's overrides (absent = inherit;
  * DOMAIN.md lookup: service, then location, then default). Converted to and from the columns of
- * migration 0005 (`prepayment` in the file is stored as `prepay`).
+ * migration 0005.
  */
 import { z } from 'zod';
 import {
@@ -60,8 +60,6 @@ export const servicePaymentsFileSchema = z
 type DepositFile = z.output<typeof deposit>;
 type PolicyFile = z.output<typeof policy>;
 
-const toMode = (m: z.output<typeof mode>): PaymentMode => (m === 'prepayment' ? 'prepay' : m);
-const fromMode = (m: PaymentMode): z.output<typeof mode> => (m === 'prepay' ? 'prepayment' : m);
 const toDeposit = (d: DepositFile | undefined): DepositRule | null =>
   !d
     ? null
@@ -77,7 +75,7 @@ const fromPolicy = (p: CancellationPolicy | null) =>
 /** The location columns of a block (absent = pay at the shop with the defaults). */
 export function locationPaymentColumns(p: z.output<typeof locationPaymentsFileSchema> | undefined) {
   return {
-    paymentMode: toMode(p?.mode ?? 'none'),
+    paymentMode: p?.mode ?? 'none',
     depositRule: toDeposit(p?.deposit),
     cancellationPolicy: toPolicy(p?.cancellationPolicy),
     paymentHoldMinutes: p?.holdMinutes ?? 10,
@@ -88,7 +86,7 @@ export function locationPaymentColumns(p: z.output<typeof locationPaymentsFileSc
 /** The service columns of a block (absent = inherit everything). */
 export function servicePaymentColumns(p: z.output<typeof servicePaymentsFileSchema> | undefined) {
   return {
-    paymentMode: p ? toMode(p.mode) : null,
+    paymentMode: p ? p.mode : null,
     depositRule: toDeposit(p?.deposit),
     cancellationPolicy: toPolicy(p?.cancellationPolicy),
   };
@@ -103,7 +101,7 @@ export function locationPaymentsOf(l: {
   onlinePaymentLimitMinor: number;
 }): { payments?: z.output<typeof locationPaymentsFileSchema> } {
   const block = {
-    mode: fromMode(l.paymentMode),
+    mode: l.paymentMode,
     ...fromDeposit(l.depositRule),
     ...fromPolicy(l.cancellationPolicy),
     holdMinutes: l.paymentHoldMinutes,
@@ -127,7 +125,7 @@ export function servicePaymentsOf(s: {
   if (!s.paymentMode) return {};
   return {
     payments: {
-      mode: fromMode(s.paymentMode),
+      mode: s.paymentMode,
       ...fromDeposit(s.depositRule),
       ...fromPolicy(s.cancellationPolicy),
     },

@@ -8,6 +8,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { AppError, ERROR_CODES, type ErrorCode } from '@bookedbarber/core';
 import { PROBLEMS, problem, registerProblemHandlers } from '../../src/http/problem.ts';
+import { PaymentProviderError } from '../../src/payments/provider.ts';
 import { expectProblem } from '../support/api.ts';
 
 let app: FastifyInstance;
@@ -21,6 +22,16 @@ beforeAll(async () => {
   app.get('/boom', async () => {
     const err = new Error('connection to 10.0.0.5:5432 refused; password=hunter2');
     throw err;
+  });
+  app.get('/declined', async () => {
+    throw new PaymentProviderError('Your card was declined.', 'card_declined', false);
+  });
+  app.get('/provider-down', async () => {
+    throw new PaymentProviderError(
+      'connect ECONNREFUSED 10.1.2.3:443 sk_live_secret',
+      'api_connection_error',
+      true,
+    );
   });
   app.get('/app-error/:code', async (req) => {
     const code = (req.params as { code: ErrorCode }).code;
@@ -108,6 +119,18 @@ describe('the error handler', () => {
     expect(res.body).not.toContain('10.0.0.5');
     expect(res.body).not.toContain('stack');
     expect(logged.length).toBeGreaterThan(0);
+  });
+
+  it('answers a card decline from the payment provider with 402 PAYMENT_DECLINED and its reason', async () => {
+    const body = expectProblem(await app.inject({ url: '/declined' }), 402, 'PAYMENT_DECLINED');
+    expect(body.declineCode).toBe('card_declined');
+  });
+
+  it('answers an unreachable payment provider with 502, leaking nothing of the call', async () => {
+    const res = await app.inject({ url: '/provider-down' });
+    expectProblem(res, 502, 'PAYMENT_PROVIDER_ERROR');
+    expect(res.body).not.toContain('sk_live');
+    expect(res.body).not.toContain('10.1.2.3');
   });
 
   it('names the field of params, querystring and headers', async () => {

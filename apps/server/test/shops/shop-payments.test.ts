@@ -67,7 +67,7 @@ describe('shop file payments', () => {
       paymentMode: 'deposit',
       depositRule: { kind: 'fixed', amountMinor: 2000 },
     });
-    expect(by.beard).toMatchObject({ paymentMode: 'prepay', depositRule: null });
+    expect(by.beard).toMatchObject({ paymentMode: 'prepayment', depositRule: null });
     expect(by.color).toMatchObject({ paymentMode: null });
     const out = await exportShop(db.database.db, 'test-cuts');
     const loc = out!.locations[0]!;

@@ -5,7 +5,7 @@
  * directly: a payments row, a FakeStripe intent confirmed with a test card, applyPaymentIntent.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import {
   appointmentHistory,
   appointments,
@@ -223,6 +223,61 @@ describe('POST /api/v1/manage/{token}/cancel with a policy', () => {
     expect(s[1]).toMatchObject({
       key: `appointment:${a.id}:cancel-refund:${(await paymentsOf(a.id))[0]!.id}`,
     });
+  });
+
+  it('a refund the provider failed at cancel time is made later by the recovery job, once', async () => {
+    const a = await booked();
+    const { intentId } = await paidDeposit(a.id, 4000);
+    t.clock.set(a.startMs - 72 * H);
+    // The first call and the SDK's two retries all fail: Stripe is down when the client cancels.
+    for (let i = 0; i < 3; i++) t.stripe!.failWith(500);
+    const res = await cancel(a.token, { expectedQuote: { refundMinor: 4000, feeMinor: 0 } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().status).toBe('cancelled');
+    expect(refundsOf(intentId)).toHaveLength(0);
+    expect((await steps(a.id)).map((d) => d.step)).toEqual(['planned', 'refund_failed']);
+
+    // A plan younger than the grace period is left to the request carrying it out.
+    await t.runtime.reconciler.runOnce();
+    expect(refundsOf(intentId)).toHaveLength(0);
+
+    await db()
+      .update(appointmentHistory)
+      .set({ at: sql`${appointmentHistory.at} - interval '10 minutes'` })
+      .where(eq(appointmentHistory.appointmentId, a.id));
+    const pass = await t.runtime.reconciler.runOnce();
+    expect(pass.settlementsResumed).toBe(1);
+    expect(refundsOf(intentId).map((r) => r.amount)).toEqual([4000]);
+    expect((await ledger(a.id)).filter((e) => e.kind === 'refund')).toEqual([
+      { kind: 'refund', amountMinor: 4000 },
+    ]);
+    const again = await t.runtime.reconciler.runOnce();
+    expect(again.settlementsResumed).toBe(0);
+    expect(refundsOf(intentId)).toHaveLength(1);
+    expect((await steps(a.id)).map((d) => d.step)).toEqual(['planned', 'refund_failed', 'refunded']);
+  });
+
+  it('a payment event delivered after a late cancellation refunds nothing the policy kept', async () => {
+    const a = await booked();
+    const { intentId } = await paidDeposit(a.id, 4000);
+    t.clock.set(a.startMs - 2 * H);
+    const res = await cancel(a.token);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(refundsOf(intentId)).toHaveLength(0);
+    // Stripe delivers (or redelivers) payment_intent.succeeded after the cancellation.
+    const event = t.stripe!.lastEvent('payment_intent.succeeded', intentId)!;
+    const { payload, signature } = t.stripe!.signedWebhook(event, {
+      timestamp: Math.floor(t.clock.now().getTime() / 1000),
+    });
+    const hook = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      payload,
+    });
+    expect(hook.statusCode, hook.body).toBe(200);
+    expect(refundsOf(intentId)).toHaveLength(0);
+    expect((await ledger(a.id)).filter((e) => e.kind === 'refund')).toEqual([]);
   });
 
   it('refunds part inside the 24–48 h tier, netting the fee', async () => {

@@ -9,7 +9,7 @@ import { staffFetch } from '../../lib/staff-api.ts';
 import { useStaff } from '../staff/staff-context.tsx';
 import { boKey, errorFor, FieldError, Outcome, Section, TextField, toMajor, toMinor } from './common.tsx';
 
-export type PaymentMode = 'none' | 'deposit' | 'prepay' | 'card_on_file';
+export type PaymentMode = 'none' | 'deposit' | 'prepayment' | 'card_on_file';
 export type DepositRule = { kind: 'percent'; percent: number } | { kind: 'fixed'; amountMinor: number };
 export interface PolicyTier {
   minHoursBefore: number;
@@ -37,7 +37,7 @@ export interface PaymentSettings {
 export const MODE_LABEL: Record<PaymentMode, string> = {
   none: 'Pay at the shop',
   deposit: 'Deposit online',
-  prepay: 'Pay in full online',
+  prepayment: 'Pay in full online',
   card_on_file: 'Card on file (fees charged later)',
 };
 

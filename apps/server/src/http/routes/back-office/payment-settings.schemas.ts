@@ -8,8 +8,8 @@ import { z } from 'zod';
 /** Highest online payment limit an owner may set, minor units (10,000.00 in a two-decimal currency). */
 export const MAX_ONLINE_LIMIT_MINOR = 1_000_000;
 
-/** none (pay at the shop) | deposit | prepay (pay in full) | card_on_file. */
-export const paymentModeSchema = z.enum(['none', 'deposit', 'prepay', 'card_on_file']);
+/** none (pay at the shop) | deposit | prepayment (pay in full) | card_on_file. */
+export const paymentModeSchema = z.enum(['none', 'deposit', 'prepayment', 'card_on_file']);
 
 /** A deposit: a whole percent of the price or a fixed amount in minor units. */
 export const depositRuleSchema = z.discriminatedUnion('kind', [

@@ -78,12 +78,12 @@ describe('PATCH …/settings payments: who may', () => {
 
   it.each(['front_desk', 'barber'] as const)('%s may not (403, nothing changes)', async (who) => {
     const before = (await t.app.inject({ url: settingsUrl(), headers: auth.owner })).json().payments;
-    expectProblem(await patch(who, { mode: 'prepay' }), 403, 'FORBIDDEN');
+    expectProblem(await patch(who, { mode: 'prepayment' }), 403, 'FORBIDDEN');
     expect((await t.app.inject({ url: settingsUrl(), headers: auth.owner })).json().payments).toEqual(before);
   });
 
   it("another organization's owner gets 404", async () => {
-    expectProblem(await patch('other_owner', { mode: 'prepay' }), 404, 'NOT_FOUND');
+    expectProblem(await patch('other_owner', { mode: 'prepayment' }), 404, 'NOT_FOUND');
   });
 });
 
@@ -170,7 +170,7 @@ describe('without a payment provider', () => {
     const id = await locationId(plain);
     const get = await plain.app.inject({ url: settingsUrl(id), headers: owner });
     expect(get.json().paymentOptions).toEqual({ onlinePaymentsAvailable: false });
-    for (const mode of ['deposit', 'prepay', 'card_on_file']) {
+    for (const mode of ['deposit', 'prepayment', 'card_on_file']) {
       const res = await plain.app.inject({
         method: 'PATCH',
         url: settingsUrl(id),
@@ -221,7 +221,7 @@ describe('service overrides', () => {
         method: 'PATCH',
         url: svc(),
         headers: auth.front_desk,
-        payload: { paymentMode: 'prepay' },
+        payload: { paymentMode: 'prepayment' },
       }),
       403,
       'FORBIDDEN',
