@@ -1,11 +1,13 @@
 // The checkout at the desk (issue 4, "Checkout"): the booked lines (prices editable by owners and
 // managers), a tip (15/20/25 % of the pre-tax amount or a custom amount), a discount, tax at the
 // location's rate, the deposit already paid, the total due, and the method: cash, the card on file
-// (when the client has one) or a card (in test mode a test card number; with Stripe the Payment
-// Element is not wired here yet). The totals are computed with core's checkoutTotals, exactly as
+// (when the client has one) or a card (with Stripe, the card is typed into Stripe's Payment
+// Element; in test mode, a test card number). The totals are computed with core's checkoutTotals, exactly as
 // the server does; the server refuses a total that differs (PAYMENT_AMOUNT_MISMATCH).
 
 import { checkoutTotals, CheckoutError } from '@bookedbarber/core';
+import { loadStripe } from '@stripe/stripe-js';
+import { Elements, PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { isApiError, newIdempotencyKey } from '../../lib/api.ts';
 import { formatMoney } from '../../lib/format.ts';
@@ -360,7 +362,83 @@ function Ticket(p: CheckoutFormProps & { checkout: Checkout; onChange: (c: Check
   );
 }
 
-function CardStep(p: CheckoutFormProps & { checkout: Checkout; onChange: (c: Checkout) => void }) {
+type CardStepProps = CheckoutFormProps & { checkout: Checkout; onChange: (c: Checkout) => void };
+
+function CardStep(p: CardStepProps) {
+  const { publishableKey, clientSecret } = p.checkout.card ?? {};
+  if (publishableKey && clientSecret)
+    return <StripeCardStep {...p} publishableKey={publishableKey} clientSecret={clientSecret} />;
+  return <TestOrTerminalCardStep {...p} />;
+}
+
+/** With Stripe: the card goes into Stripe's Payment Element, then the server reads the payment. */
+function StripeCardStep(p: CardStepProps & { publishableKey: string; clientSecret: string }) {
+  const stripePromise = useMemo(() => loadStripe(p.publishableKey), [p.publishableKey]);
+  return (
+    <Elements stripe={stripePromise} options={{ clientSecret: p.clientSecret }}>
+      <StripeCardForm {...p} />
+    </Elements>
+  );
+}
+
+function StripeCardForm(p: CardStepProps) {
+  const c = p.checkout;
+  const stripe = useStripe();
+  const elements = useElements();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const m = (v: number) => formatMoney(v, c.currency);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!stripe || !elements) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await stripe.confirmPayment({
+        elements,
+        redirect: 'if_required',
+        confirmParams: { return_url: window.location.href },
+      });
+      if (result.error) {
+        setError(result.error.message ?? 'The card was not charged. Try another card.');
+        return;
+      }
+      // The webhook may be late: the server reads the payment now.
+      const done = await refreshCard(p.locationId, p.appointmentId);
+      if (done.status === 'paid') p.onPaid(`Paid by card: ${m(done.totals.dueMinor)}.`);
+      p.onChange(done);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} aria-label="Card payment">
+      <p>
+        Card payment of <strong>{m(c.totals.dueMinor)}</strong> (tip {m(c.totals.tipMinor)} included).
+      </p>
+      <PaymentElement />
+      {error && (
+        <div className="alert" role="alert">
+          {error}
+        </div>
+      )}
+      <div className="cal-actions">
+        <button type="submit" className="btn btn-primary" disabled={!stripe || busy}>
+          {busy ? 'Paying…' : `Pay ${m(c.totals.dueMinor)}`}
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={p.onBack}>
+          Back
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function TestOrTerminalCardStep(p: CardStepProps) {
   const c = p.checkout;
   const [number, setNumber] = useState('');
   const [busy, setBusy] = useState(false);
