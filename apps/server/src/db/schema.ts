@@ -257,6 +257,10 @@ export const appointments = pgTable(
   (t) => [
     index('appointments_barber_time').on(t.barberId, t.occupiedFrom),
     index('appointments_location_time').on(t.locationId, t.startsAt),
+    // The hold-expiry job's scan every 15 s (jobs/hold-expiry.job.ts): only pending rows.
+    index('appointments_pending_hold')
+      .on(t.holdExpiresAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "appointments_pending_hold" ON "appointments" USING btree ("hold_expires_at") WHERE "appointments"."status" = 'pending';
