@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { count, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { runCli } from '../src/cli.ts';
@@ -14,6 +14,10 @@ import { openDatabase, type Database } from '../src/db/client.ts';
 import { barberServices, barbers, locations, organizations, services, timeOff } from '../src/db/schema.ts';
 import { parseShopFile, shopFileJsonSchema, type ShopFileInput } from '../src/shops/shop-file.ts';
 import { createTestDatabase, ENGINE, fixtureShop } from './support/harness.ts';
+
+// Each test starts the CLI in a child process that opens its own PGlite (WASM boot and migrations):
+// tens of seconds on a loaded 2-core machine, so this file gets more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-cli-'));
 const dataDir = path.join(tmp, 'data');

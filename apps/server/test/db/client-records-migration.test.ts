@@ -9,13 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { MIGRATIONS_DIR, openDatabase } from '../../src/db/client.ts';
 import { findClientByEmail, searchClients } from '../../src/repositories/client.repository.ts';
 import { clientCipher } from '../../src/security/client-fields.ts';
 import { Keyring } from '../../src/security/encryption.ts';
 import { prepareClientRecords } from '../../src/services/key-rotation.service.ts';
 import { ENGINE } from '../support/harness.ts';
+
+// Each test migrates a fresh PGlite database step by step (WASM boot and every migration): tens of
+// seconds on a loaded 2-core machine, so this file gets more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-upgrade-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { resolveSecrets } from '../../src/config/secrets.ts';
@@ -17,6 +17,10 @@ import { prepareClientRecords } from '../../src/services/key-rotation.service.ts
 import { clientCipher } from '../../src/security/client-fields.ts';
 import { DecryptionError } from '../../src/security/encryption.ts';
 import { createTestDatabase, ENGINE } from '../support/harness.ts';
+
+// Each test starts the CLI in a child process that opens its own PGlite (WASM boot and migrations):
+// tens of seconds on a loaded 2-core machine, so this file gets more than the default 30 s.
+vi.setConfig({ testTimeout: 120_000 });
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-rotate-'));
 const A = crypto.randomBytes(32).toString('base64');
