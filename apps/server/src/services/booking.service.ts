@@ -47,6 +47,7 @@ import { appointmentChanged } from './appointment-events.ts';
 import { toView, type AppointmentView } from './appointment-view.ts';
 import { appointmentIcs, renderEmail } from './messages.ts';
 import { quoteAppointment, requireSameQuote, resumeSettlement, settle } from './settlement.service.ts';
+import { dropHeldConfirmation } from './held-confirmation.ts';
 import {
   currentPaymentView,
   holdBookingConfirmation,
@@ -582,6 +583,8 @@ export async function cancelByToken(
   requireSameQuote(quoted, opts.expectedQuote);
   const view = await inTransaction(ctx, async (tx) => {
     await setStatus(tx, record.id, 'cancelled');
+    // A booking cancelled while waiting for its payment never sends the confirmation it held.
+    if (record.status === 'pending') await dropHeldConfirmation(tx, record.id);
     await addHistory(tx, {
       appointmentId: record.id,
       actor: 'client',

@@ -68,6 +68,7 @@ import type { AppContext } from './context.ts';
 import { toView } from './appointment-view.ts';
 import { renderEmail } from './messages.ts';
 import { settleStaffTransition } from './settlement.service.ts';
+import { dropHeldConfirmation } from './held-confirmation.ts';
 
 /** Longest calendar range, in days (inclusive). */
 export const MAX_CALENDAR_DAYS = 31;
@@ -325,6 +326,8 @@ export async function transitionAppointment(
         `An appointment that is ${locked.status.replace('_', ' ')} cannot become ${to.replace('_', ' ')}.`,
       );
     await setStatus(tx, id, to);
+    // A booking cancelled while waiting for its payment never sends the confirmation it held.
+    if (to === 'cancelled' && locked.status === 'pending') await dropHeldConfirmation(tx, id);
     await setVersion(tx, id, nextVersion(locked.updatedAt));
     await addHistory(tx, {
       appointmentId: id,

@@ -269,6 +269,19 @@ describe('hold expiry', () => {
     await booked(start);
   });
 
+  it('cancelled by the client before paying: the held confirmation is never sent', async () => {
+    const { id, token } = await booked('2026-12-09T11:00:00-05:00');
+    const email = `clientpay${n}@example.com`;
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/manage/${token}/cancel` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await statusOf(id)).toBe('cancelled');
+    const mails = await mailsTo(email);
+    expect(mails.some((m) => m.availableAt.getTime() === HELD_UNTIL.getTime())).toBe(false);
+    expect(mails.map((m) => (m.payload as { subject: string }).subject)).toEqual([
+      expect.stringMatching(/cancel/i),
+    ]);
+  });
+
   it('money that arrives after the release is refunded once', async () => {
     const { body, id, token } = await booked('2026-12-09T09:30:00-05:00');
     // The client pays at the provider, but we do not hear about it before the hold runs out.
